@@ -1,0 +1,449 @@
+//! The bank's books: account balances and an append-only ledger in SQLite.
+//!
+//! Every withdraw or deposit is one SQLite transaction that checks the
+//! balance, changes it and appends a ledger row — all or nothing. A
+//! `reference_id` (idempotency key) makes a retried request harmless: the
+//! bank recognises it and hands back the first result instead of moving the
+//! money again.
+//!
+//! rusqlite is blocking. From async code, call [`Bank`] inside
+//! `tokio::task::spawn_blocking` so a slow disk never stalls the runtime.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+
+use crate::money::Cents;
+
+/// Everything that can go wrong with a bank operation.
+#[derive(Debug, thiserror::Error)]
+pub enum BankError {
+    #[error("account '{0}' does not exist")]
+    UnknownAccount(String),
+
+    #[error("insufficient funds: the balance is {current}, the request was for {requested}")]
+    InsufficientFunds { current: Cents, requested: Cents },
+
+    #[error("invalid amount: {0}")]
+    InvalidAmount(String),
+
+    #[error(
+        "reference_id '{reference_id}' was already used for a different request; \
+         use a new reference_id for a new operation"
+    )]
+    IdempotencyConflict { reference_id: String },
+
+    #[error("bank storage error: {0}")]
+    Storage(#[from] rusqlite::Error),
+}
+
+/// Which way the money moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    Withdraw,
+    Deposit,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Withdraw => "withdraw",
+            EntryKind::Deposit => "deposit",
+        }
+    }
+
+    fn from_db(text: &str) -> EntryKind {
+        // The CHECK constraint in the schema allows only these two.
+        if text == "deposit" { EntryKind::Deposit } else { EntryKind::Withdraw }
+    }
+}
+
+/// One account and its balance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    #[serde(rename = "account_number")]
+    pub id: String,
+    pub balance: Cents,
+}
+
+/// One row of the ledger: a withdraw or deposit that really happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    pub id: i64,
+    pub reference_id: Option<String>,
+    #[serde(rename = "account_number")]
+    pub account_id: String,
+    pub kind: EntryKind,
+    pub amount: Cents,
+    pub previous_balance: Cents,
+    pub new_balance: Cents,
+    /// UTC, ISO 8601 (e.g. `2025-01-31T12:00:00.000Z`).
+    pub created_at: String,
+}
+
+/// What a withdraw or deposit hands back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub entry: LedgerEntry,
+    /// True when this was a retry of an already-applied `reference_id`:
+    /// nothing changed, `entry` is the original result.
+    pub replayed: bool,
+}
+
+/// A handle to the bank database. Cheap to clone; all clones share one
+/// connection, so operations from one process run one at a time.
+#[derive(Clone)]
+pub struct Bank {
+    connection: Arc<Mutex<Connection>>,
+    initial_balances: Arc<Vec<(String, Cents)>>,
+}
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS accounts (
+        id            TEXT PRIMARY KEY,
+        balance_cents INTEGER NOT NULL CHECK (balance_cents >= 0)
+    );
+    CREATE TABLE IF NOT EXISTS ledger (
+        id             INTEGER PRIMARY KEY,
+        reference_id   TEXT UNIQUE,
+        account_id     TEXT NOT NULL REFERENCES accounts(id),
+        kind           TEXT NOT NULL CHECK (kind IN ('withdraw', 'deposit')),
+        amount_cents   INTEGER NOT NULL CHECK (amount_cents > 0),
+        previous_cents INTEGER NOT NULL,
+        new_cents      INTEGER NOT NULL,
+        created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+";
+
+const LEDGER_COLUMNS: &str =
+    "id, reference_id, account_id, kind, amount_cents, previous_cents, new_cents, created_at";
+
+impl Bank {
+    /// Opens (or creates) the bank database file. Accounts from
+    /// `initial_balances` that do not exist yet are created with that
+    /// balance; existing accounts keep theirs, so restarting the API never
+    /// loses money. [`Bank::reset`] goes back to exactly these balances.
+    pub fn open(path: impl AsRef<Path>, initial_balances: &[(&str, Cents)]) -> Result<Bank, BankError> {
+        let connection = Connection::open(path)?;
+        // WAL lets readers (e.g. a learner running `sqlite3 bank.db`) work
+        // while the API writes; busy_timeout waits for a lock instead of failing.
+        connection.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        Bank::setup(connection, initial_balances)
+    }
+
+    /// A private in-memory bank, handy for tests.
+    pub fn in_memory(initial_balances: &[(&str, Cents)]) -> Result<Bank, BankError> {
+        Bank::setup(Connection::open_in_memory()?, initial_balances)
+    }
+
+    fn setup(connection: Connection, initial_balances: &[(&str, Cents)]) -> Result<Bank, BankError> {
+        connection.busy_timeout(Duration::from_secs(5))?;
+        connection.pragma_update(None, "foreign_keys", true)?;
+        connection.execute_batch(SCHEMA)?;
+        let bank = Bank {
+            connection: Arc::new(Mutex::new(connection)),
+            initial_balances: Arc::new(
+                initial_balances.iter().map(|(id, balance)| (id.to_string(), *balance)).collect(),
+            ),
+        };
+        bank.write(|tx| {
+            for (id, balance) in bank.initial_balances.iter() {
+                tx.execute(
+                    "INSERT OR IGNORE INTO accounts (id, balance_cents) VALUES (?1, ?2)",
+                    params![id, balance.as_i64()],
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(bank)
+    }
+
+    /// The current balance of one account.
+    pub fn balance(&self, account_id: &str) -> Result<Cents, BankError> {
+        let connection = self.lock();
+        current_balance(&connection, account_id)
+    }
+
+    /// All accounts, sorted by id.
+    pub fn list_accounts(&self) -> Result<Vec<Account>, BankError> {
+        let connection = self.lock();
+        let mut statement = connection.prepare("SELECT id, balance_cents FROM accounts ORDER BY id")?;
+        let accounts = statement
+            .query_map([], |row| Ok(Account { id: row.get(0)?, balance: Cents::new(row.get(1)?) }))?
+            .collect::<Result<_, _>>()?;
+        Ok(accounts)
+    }
+
+    /// The sum of all balances. Withdraws and deposits change it; nothing
+    /// else may — a handy invariant for tests.
+    pub fn total_cents(&self) -> Result<Cents, BankError> {
+        let connection = self.lock();
+        let total: i64 =
+            connection.query_row("SELECT COALESCE(SUM(balance_cents), 0) FROM accounts", [], |row| row.get(0))?;
+        Ok(Cents::new(total))
+    }
+
+    /// Ledger entries, oldest first; only one account's if `account_id` is given.
+    pub fn ledger(&self, account_id: Option<&str>) -> Result<Vec<LedgerEntry>, BankError> {
+        let connection = self.lock();
+        let sql = format!(
+            "SELECT {LEDGER_COLUMNS} FROM ledger WHERE ?1 IS NULL OR account_id = ?1 ORDER BY id"
+        );
+        let mut statement = connection.prepare(&sql)?;
+        let entries = statement.query_map([account_id], ledger_entry)?.collect::<Result<_, _>>()?;
+        Ok(entries)
+    }
+
+    /// Takes `amount` out of an account. Fails with `InsufficientFunds`
+    /// rather than going below zero.
+    pub fn withdraw(&self, account_id: &str, amount: Cents, reference_id: Option<&str>) -> Result<Receipt, BankError> {
+        self.apply(EntryKind::Withdraw, account_id, amount, reference_id)
+    }
+
+    /// Puts `amount` into an account.
+    pub fn deposit(&self, account_id: &str, amount: Cents, reference_id: Option<&str>) -> Result<Receipt, BankError> {
+        self.apply(EntryKind::Deposit, account_id, amount, reference_id)
+    }
+
+    /// Back to the initial balances with an empty ledger, in one transaction.
+    /// Accounts that were not in the initial balances are removed.
+    pub fn reset(&self) -> Result<(), BankError> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM ledger", [])?;
+            tx.execute("DELETE FROM accounts", [])?;
+            for (id, balance) in self.initial_balances.iter() {
+                tx.execute(
+                    "INSERT INTO accounts (id, balance_cents) VALUES (?1, ?2)",
+                    params![id, balance.as_i64()],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The one place money moves. Check, change and record happen in a
+    /// single transaction, so a crash can never leave half a withdrawal.
+    fn apply(
+        &self,
+        kind: EntryKind,
+        account_id: &str,
+        amount: Cents,
+        reference_id: Option<&str>,
+    ) -> Result<Receipt, BankError> {
+        if !amount.is_positive() {
+            return Err(BankError::InvalidAmount(format!("amount must be greater than zero, got {amount}")));
+        }
+        if amount > Cents::MAX {
+            return Err(BankError::InvalidAmount(format!("amount {amount} is larger than the maximum of {}", Cents::MAX)));
+        }
+
+        self.write(|tx| {
+            // Seen this key before? Then this is a retry: answer as the first time.
+            if let Some(key) = reference_id
+                && let Some(first) = entry_by_reference(tx, key)?
+            {
+                let same_request = first.account_id == account_id && first.kind == kind && first.amount == amount;
+                if !same_request {
+                    return Err(BankError::IdempotencyConflict { reference_id: key.to_string() });
+                }
+                return Ok(Receipt { entry: first, replayed: true });
+            }
+
+            let previous = current_balance(tx, account_id)?;
+            let new = match kind {
+                EntryKind::Withdraw if amount > previous => {
+                    return Err(BankError::InsufficientFunds { current: previous, requested: amount });
+                }
+                EntryKind::Withdraw => previous - amount,
+                EntryKind::Deposit => previous
+                    .checked_add(amount)
+                    .filter(|new| *new <= Cents::MAX)
+                    .ok_or_else(|| {
+                        BankError::InvalidAmount(format!(
+                            "this deposit would take the balance above the maximum of {}",
+                            Cents::MAX
+                        ))
+                    })?,
+            };
+
+            tx.execute(
+                "UPDATE accounts SET balance_cents = ?1 WHERE id = ?2",
+                params![new.as_i64(), account_id],
+            )?;
+            tx.execute(
+                "INSERT INTO ledger (reference_id, account_id, kind, amount_cents, previous_cents, new_cents)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![reference_id, account_id, kind.as_str(), amount.as_i64(), previous.as_i64(), new.as_i64()],
+            )?;
+            let entry = tx.query_row(
+                &format!("SELECT {LEDGER_COLUMNS} FROM ledger WHERE id = ?1"),
+                [tx.last_insert_rowid()],
+                ledger_entry,
+            )?;
+            Ok(Receipt { entry, replayed: false })
+        })
+    }
+
+    /// Runs `work` in a `BEGIN IMMEDIATE` transaction: the write lock is
+    /// taken up front, so two writers (even in two processes) queue up
+    /// instead of both reading the old balance. Commits on `Ok`, rolls back
+    /// on `Err`.
+    fn write<T>(&self, work: impl FnOnce(&Transaction) -> Result<T, BankError>) -> Result<T, BankError> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let result = work(&tx)?;
+        tx.commit()?;
+        Ok(result)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a half-done change:
+        // the transaction rolls back when dropped. So a poisoned lock is safe to reuse.
+        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn current_balance(connection: &Connection, account_id: &str) -> Result<Cents, BankError> {
+    connection
+        .query_row("SELECT balance_cents FROM accounts WHERE id = ?1", [account_id], |row| row.get(0))
+        .optional()?
+        .map(Cents::new)
+        .ok_or_else(|| BankError::UnknownAccount(account_id.to_string()))
+}
+
+fn entry_by_reference(connection: &Connection, reference_id: &str) -> Result<Option<LedgerEntry>, BankError> {
+    let sql = format!("SELECT {LEDGER_COLUMNS} FROM ledger WHERE reference_id = ?1");
+    Ok(connection.query_row(&sql, [reference_id], ledger_entry).optional()?)
+}
+
+fn ledger_entry(row: &Row) -> rusqlite::Result<LedgerEntry> {
+    Ok(LedgerEntry {
+        id: row.get(0)?,
+        reference_id: row.get(1)?,
+        account_id: row.get(2)?,
+        kind: EntryKind::from_db(&row.get::<_, String>(3)?),
+        amount: Cents::new(row.get(4)?),
+        previous_balance: Cents::new(row.get(5)?),
+        new_balance: Cents::new(row.get(6)?),
+        created_at: row.get(7)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bank() -> Bank {
+        Bank::in_memory(&[("account_A", Cents::dollars(1000)), ("account_B", Cents::dollars(500))]).unwrap()
+    }
+
+    #[test]
+    fn withdraw_and_deposit_move_money_and_write_the_ledger() {
+        let bank = bank();
+        let out = bank.withdraw("account_A", Cents::dollars(100), None).unwrap();
+        assert_eq!(out.entry.previous_balance, Cents::dollars(1000));
+        assert_eq!(out.entry.new_balance, Cents::dollars(900));
+        assert!(!out.replayed);
+        let back = bank.deposit("account_B", Cents::new(2550), Some("d-1")).unwrap();
+        assert_eq!(back.entry.new_balance, Cents::new(52_550));
+        assert_eq!(back.entry.reference_id.as_deref(), Some("d-1"));
+
+        assert_eq!(bank.balance("account_A").unwrap(), Cents::dollars(900));
+        let ledger = bank.ledger(None).unwrap();
+        assert_eq!(ledger.len(), 2);
+        assert_eq!(ledger[0].kind, EntryKind::Withdraw);
+        assert_eq!(bank.ledger(Some("account_B")).unwrap(), vec![back.entry]);
+        assert_eq!(bank.total_cents().unwrap(), Cents::dollars(1500) - Cents::dollars(100) + Cents::new(2550));
+    }
+
+    #[test]
+    fn same_reference_id_is_applied_once() {
+        let bank = bank();
+        let first = bank.withdraw("account_A", Cents::dollars(10), Some("w-1")).unwrap();
+        let again = bank.withdraw("account_A", Cents::dollars(10), Some("w-1")).unwrap();
+        assert!(again.replayed);
+        assert_eq!(again.entry, first.entry);
+        assert_eq!(bank.balance("account_A").unwrap(), Cents::dollars(990));
+        assert_eq!(bank.ledger(None).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn reused_reference_id_with_other_content_is_a_conflict() {
+        let bank = bank();
+        bank.withdraw("account_A", Cents::dollars(10), Some("w-1")).unwrap();
+        for attempt in [
+            bank.withdraw("account_A", Cents::dollars(11), Some("w-1")),
+            bank.withdraw("account_B", Cents::dollars(10), Some("w-1")),
+            bank.deposit("account_A", Cents::dollars(10), Some("w-1")),
+        ] {
+            assert!(matches!(attempt, Err(BankError::IdempotencyConflict { ref reference_id }) if reference_id == "w-1"));
+        }
+        assert_eq!(bank.balance("account_A").unwrap(), Cents::dollars(990));
+        assert_eq!(bank.ledger(None).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn without_reference_id_every_call_applies() {
+        let bank = bank();
+        bank.withdraw("account_A", Cents::dollars(10), None).unwrap();
+        bank.withdraw("account_A", Cents::dollars(10), None).unwrap();
+        assert_eq!(bank.balance("account_A").unwrap(), Cents::dollars(980));
+    }
+
+    #[test]
+    fn refuses_overdrafts_unknown_accounts_and_bad_amounts() {
+        let bank = bank();
+        let overdraft = bank.withdraw("account_B", Cents::new(50_001), Some("big"));
+        assert!(matches!(
+            overdraft,
+            Err(BankError::InsufficientFunds { current, requested })
+                if current == Cents::dollars(500) && requested == Cents::new(50_001)
+        ));
+        assert!(matches!(bank.deposit("nobody", Cents::dollars(1), None), Err(BankError::UnknownAccount(id)) if id == "nobody"));
+        assert!(matches!(bank.balance("nobody"), Err(BankError::UnknownAccount(_))));
+        assert!(matches!(bank.deposit("account_A", Cents::ZERO, None), Err(BankError::InvalidAmount(_))));
+        assert!(matches!(bank.withdraw("account_A", Cents::new(-1), None), Err(BankError::InvalidAmount(_))));
+        assert!(matches!(bank.deposit("account_A", Cents::MAX, None), Err(BankError::InvalidAmount(_))));
+        // A refused request leaves no trace, so its reference_id is still free.
+        assert_eq!(bank.ledger(None).unwrap(), vec![]);
+        assert_eq!(bank.total_cents().unwrap(), Cents::dollars(1500));
+        bank.withdraw("account_B", Cents::dollars(5), Some("big")).unwrap();
+    }
+
+    #[test]
+    fn reset_restores_initial_balances_and_clears_the_ledger() {
+        let bank = bank();
+        bank.withdraw("account_A", Cents::dollars(999), Some("r")).unwrap();
+        bank.deposit("account_B", Cents::dollars(1), None).unwrap();
+        bank.reset().unwrap();
+        assert_eq!(
+            bank.list_accounts().unwrap(),
+            vec![
+                Account { id: "account_A".into(), balance: Cents::dollars(1000) },
+                Account { id: "account_B".into(), balance: Cents::dollars(500) },
+            ]
+        );
+        assert!(bank.ledger(None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn reopening_a_file_keeps_balances() {
+        let path = std::env::temp_dir().join(format!("bank-reopen-{}.db", std::process::id()));
+        let initial = [("account_A", Cents::dollars(1000))];
+        {
+            let bank = Bank::open(&path, &initial).unwrap();
+            bank.withdraw("account_A", Cents::dollars(1), None).unwrap();
+        }
+        let bank = Bank::open(&path, &initial).unwrap();
+        assert_eq!(bank.balance("account_A").unwrap(), Cents::dollars(999));
+        assert_eq!(bank.ledger(None).unwrap().len(), 1);
+        drop(bank);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}

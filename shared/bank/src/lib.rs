@@ -1,0 +1,1 @@
+//! The workshop bank (work in progress).

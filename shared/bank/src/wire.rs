@@ -1,0 +1,109 @@
+//! The JSON shapes of the account API, shared by the server and the client
+//! so the two cannot drift apart. Money fields are [`Cents`], which travel
+//! as numbers of dollars.
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Account, Receipt};
+use crate::money::Cents;
+
+/// `GET /health`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    /// Always `"healthy"` when the API answers at all.
+    pub status: String,
+    pub service: String,
+    pub real_world_mode: bool,
+}
+
+/// Body of `POST /accounts/{id}/withdraw` and `/deposit`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoveMoneyRequest {
+    pub amount: Cents,
+    /// Idempotency key: the same key again returns the first result
+    /// instead of moving the money twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+}
+
+/// Answer to a withdraw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WithdrawResponse {
+    pub account_number: String,
+    pub previous_balance: Cents,
+    pub amount_withdrawn: Cents,
+    pub new_balance: Cents,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+}
+
+/// Answer to a deposit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DepositResponse {
+    pub account_number: String,
+    pub previous_balance: Cents,
+    pub amount_deposited: Cents,
+    pub new_balance: Cents,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+}
+
+impl From<Receipt> for WithdrawResponse {
+    fn from(receipt: Receipt) -> Self {
+        let entry = receipt.entry;
+        WithdrawResponse {
+            account_number: entry.account_id,
+            previous_balance: entry.previous_balance,
+            amount_withdrawn: entry.amount,
+            new_balance: entry.new_balance,
+            reference_id: entry.reference_id,
+        }
+    }
+}
+
+impl From<Receipt> for DepositResponse {
+    fn from(receipt: Receipt) -> Self {
+        let entry = receipt.entry;
+        DepositResponse {
+            account_number: entry.account_id,
+            previous_balance: entry.previous_balance,
+            amount_deposited: entry.amount,
+            new_balance: entry.new_balance,
+            reference_id: entry.reference_id,
+        }
+    }
+}
+
+/// `POST /admin/reset`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResetResponse {
+    pub status: String,
+    pub accounts: Vec<Account>,
+}
+
+/// Every error answer: `{"error": "human message", "code": "machine_code"}`,
+/// plus the two balances for `insufficient_funds`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_balance: Option<Cents>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_amount: Option<Cents>,
+}
+
+/// The machine-readable `code` values of [`ErrorBody`].
+pub mod codes {
+    pub const BAD_REQUEST: &str = "bad_request";
+    pub const INVALID_AMOUNT: &str = "invalid_amount";
+    pub const UNKNOWN_ACCOUNT: &str = "unknown_account";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
+    pub const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";
+    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
+    pub const INSUFFICIENT_FUNDS: &str = "insufficient_funds";
+    pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
+    pub const GATEWAY_TIMEOUT: &str = "gateway_timeout";
+    pub const INTERNAL_ERROR: &str = "internal_error";
+}

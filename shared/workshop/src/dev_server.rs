@@ -1,0 +1,237 @@
+//! The local Temporal dev server (`temporal server start-dev`), started detached so that it
+//! outlives the program that started it: the lessons kill workers, never the server.
+
+use std::fs::{self, OpenOptions};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use crate::{SEARCH_ATTRIBUTES, cli_tool, paths};
+
+/// How to run the dev server. The defaults are the workshop's fixed local ports.
+#[derive(Debug, Clone)]
+pub struct DevServer {
+    /// Interface to listen on: 127.0.0.1 locally, 0.0.0.0 in the lab so the browser tabs reach it.
+    pub ip: String,
+    pub port: u16,
+    /// `None` runs without the Web UI.
+    pub ui_port: Option<u16>,
+    /// Folder for the database, the log and the pid file.
+    pub state_dir: PathBuf,
+}
+
+impl Default for DevServer {
+    fn default() -> Self {
+        Self {
+            ip: "127.0.0.1".into(),
+            port: 7233,
+            ui_port: Some(8233),
+            state_dir: paths::state_dir(),
+        }
+    }
+}
+
+/// What `status` found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Our detached server, with its pid.
+    Running(u32),
+    /// Something answers on the port, but not a server this folder started.
+    PortAnsweredByOther,
+    Stopped,
+}
+
+impl DevServer {
+    pub fn db_file(&self) -> PathBuf {
+        self.state_dir.join("dev-server.db")
+    }
+    pub fn log_file(&self) -> PathBuf {
+        self.state_dir.join("dev-server.log")
+    }
+    fn pid_file(&self) -> PathBuf {
+        self.state_dir.join("dev-server.pid")
+    }
+
+    /// The loopback address clients use, whatever interface the server listens on.
+    pub fn local_address(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    pub fn ui_url(&self) -> Option<String> {
+        self.ui_port.map(|port| format!("http://localhost:{port}"))
+    }
+
+    pub fn status(&self) -> Status {
+        match self.recorded_pid() {
+            Some(pid) if process_alive(pid) => Status::Running(pid),
+            _ if port_answers(&self.local_address()) => Status::PortAnsweredByOther,
+            _ => Status::Stopped,
+        }
+    }
+
+    /// Starts the server unless something already answers on its port, then waits until it
+    /// serves requests. Returns `true` when this call started it.
+    pub async fn ensure_running(&self) -> anyhow::Result<bool> {
+        if port_answers(&self.local_address()) {
+            return Ok(false);
+        }
+        let pid = self.spawn_detached()?;
+        self.wait_until_serving(pid).await?;
+        Ok(true)
+    }
+
+    /// Launches `temporal server start-dev` in its own process group, so Ctrl-C in the
+    /// terminal that started it does not stop it.
+    pub fn spawn_detached(&self) -> anyhow::Result<u32> {
+        let cli = cli_tool::find_or_install()?;
+        fs::create_dir_all(&self.state_dir)
+            .with_context(|| format!("creating {}", self.state_dir.display()))?;
+        let log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_file())
+            .with_context(|| format!("opening {}", self.log_file().display()))?;
+        let mut command = Command::new(&cli);
+        command
+            .args(["server", "start-dev", "--log-level", "warn"])
+            .args(["--ip", &self.ip, "--port", &self.port.to_string()])
+            .arg("--db-filename")
+            .arg(self.db_file());
+        match self.ui_port {
+            Some(ui_port) => command.args(["--ui-port", &ui_port.to_string()]),
+            None => command.arg("--headless"),
+        };
+        for name in SEARCH_ATTRIBUTES {
+            command.args(["--search-attribute", &format!("{name}=Keyword")]);
+        }
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .with_context(|| format!("starting {}", cli.display()))?;
+        fs::write(self.pid_file(), child.id().to_string())?;
+        Ok(child.id())
+    }
+
+    /// Waits until the server answers gRPC, failing early (with the log's tail) if it exits.
+    pub async fn wait_until_serving(&self, pid: u32) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        let url = format!("http://{}", self.local_address());
+        loop {
+            if !process_alive(pid) {
+                bail!(
+                    "The Temporal dev server stopped right after starting. Last lines of {}:\n{}",
+                    paths::display(&self.log_file()),
+                    self.log_tail(15)
+                );
+            }
+            if grpc_answers(&url).await {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "The Temporal dev server did not become ready within 90 s. See {}",
+                    paths::display(&self.log_file())
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Stops the server this folder started. Returns `false` when none was running.
+    pub fn stop(&self) -> anyhow::Result<bool> {
+        let Some(pid) = self.recorded_pid().filter(|pid| process_alive(*pid)) else {
+            let _ = fs::remove_file(self.pid_file());
+            return Ok(false);
+        };
+        signal(pid, "TERM");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while process_alive(pid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if process_alive(pid) {
+            signal(pid, "KILL");
+        }
+        let _ = fs::remove_file(self.pid_file());
+        Ok(true)
+    }
+
+    /// The message printed when the workshop starts a server for the learner.
+    pub fn started_message(&self) -> String {
+        let mut lines = vec![format!(
+            "Started a local Temporal dev server on {} (it keeps running after this program ends).",
+            self.local_address()
+        )];
+        if let Some(ui) = self.ui_url() {
+            lines.push(format!("  Web UI:   {ui}"));
+        }
+        lines.push(format!("  Log:      {}", paths::display(&self.log_file())));
+        lines.push(format!(
+            "  Database: {} (workflows survive a server restart)",
+            paths::display(&self.db_file())
+        ));
+        lines.push("  Stop it:  scripts/dev-server stop".into());
+        lines.join("\n")
+    }
+
+    fn recorded_pid(&self) -> Option<u32> {
+        fs::read_to_string(self.pid_file()).ok()?.trim().parse().ok()
+    }
+
+    fn log_tail(&self, lines: usize) -> String {
+        let text = fs::read_to_string(self.log_file()).unwrap_or_default();
+        let all: Vec<&str> = text.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+}
+
+/// True when something accepts TCP connections at `address` (host:port).
+pub fn port_answers(address: &str) -> bool {
+    let Ok(addrs) = address.to_socket_addrs() else {
+        return false;
+    };
+    addrs
+        .collect::<Vec<SocketAddr>>()
+        .iter()
+        .any(|addr| TcpStream::connect_timeout(addr, Duration::from_millis(300)).is_ok())
+}
+
+async fn grpc_answers(url: &str) -> bool {
+    let Ok(url) = url.parse::<temporalio_client::Url>() else {
+        return false;
+    };
+    let options = temporalio_client::ConnectionOptions::new(url).build();
+    let attempt = temporalio_client::Connection::connect(options);
+    matches!(
+        tokio::time::timeout(Duration::from_secs(3), attempt).await,
+        Ok(Ok(_))
+    )
+}
+
+fn process_alive(pid: u32) -> bool {
+    // `kill -0` checks for existence; a zombie of ours is reaped by the shell, not us.
+    let alive = Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    alive && !is_zombie(pid)
+}
+
+fn is_zombie(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+        .unwrap_or(false)
+}
+
+fn signal(pid: u32, name: &str) {
+    let _ = Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status();
+}

@@ -1,0 +1,18 @@
+//! Workshop plumbing shared by every module: where things live, how to reach Temporal (and
+//! start a local dev server when nothing is running), and small worker helpers.
+//!
+//! Nothing here is lesson code: a learner reads the modules, not this crate.
+
+pub mod cli_tool;
+pub mod connection;
+pub mod dev_server;
+pub mod logging;
+pub mod paths;
+pub mod web_ui;
+pub mod worker;
+
+pub use connection::{TemporalTarget, connect};
+pub use worker::{FAST_RESUME, run_until_ctrl_c, runtime, stop_requested};
+
+/// The Keyword search attributes modules 3 and 4 use; the dev server creates them at launch.
+pub const SEARCH_ATTRIBUTES: [&str; 2] = ["from_account", "to_account"];

@@ -1,0 +1,62 @@
+//! Small helpers every module's worker uses.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use anyhow::anyhow;
+use temporalio_common::telemetry::TelemetryOptions;
+use temporalio_sdk::Worker;
+use temporalio_sdk::runtime::RuntimeOptions;
+
+use crate::logging;
+
+/// How long a workflow task waits for the worker that ran it before any worker may take it.
+/// The SDK's default (10 s) makes a restarted worker sit idle after a crash; 1 s makes the
+/// crash demo resume at once. Pass it to `sticky_queue_schedule_to_start_timeout`.
+pub const FAST_RESUME: Duration = Duration::from_secs(1);
+
+/// The process's one SDK runtime (workers borrow it), logging in the workshop's format.
+pub fn runtime() -> anyhow::Result<&'static temporalio_sdk::Runtime> {
+    static RUNTIME: OnceLock<temporalio_sdk::Runtime> = OnceLock::new();
+    if let Some(runtime) = RUNTIME.get() {
+        return Ok(runtime);
+    }
+    let runtime = new_runtime()?;
+    Ok(RUNTIME.get_or_init(|| runtime))
+}
+
+fn new_runtime() -> anyhow::Result<temporalio_sdk::Runtime> {
+    logging::init();
+    let telemetry = TelemetryOptions::builder()
+        .subscriber_override(Arc::new(logging::subscriber()))
+        .build();
+    let options = RuntimeOptions::builder()
+        .telemetry_options(telemetry)
+        .build()
+        .map_err(|e| anyhow!("runtime options: {e}"))?;
+    Ok(temporalio_sdk::Runtime::from_current_tokio(options)?)
+}
+
+/// Runs `worker` until Ctrl-C (or SIGTERM), then shuts it down gracefully: running
+/// activities finish and the server learns at once that this worker is gone.
+pub async fn run_until_ctrl_c(worker: &mut Worker) -> anyhow::Result<()> {
+    let shutdown = worker.shutdown_handle();
+    tokio::spawn(async move {
+        stop_requested().await;
+        println!("\nStopping the worker gracefully (in-flight activities finish first)...");
+        shutdown();
+    });
+    worker.run().await?;
+    println!("Worker stopped. Workflows it was running wait in the server for the next worker.");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn stop_requested() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).expect("installing a SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
