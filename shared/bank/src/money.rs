@@ -146,9 +146,13 @@ fn not_a_number(text: &str) -> Option<String> {
     let message = match text.chars().next() {
         None => "amount is empty".to_string(),
         Some('"') => format!("amount must be a JSON number like 100.25, not a string ({text})"),
-        Some('t' | 'f') => format!("amount must be a JSON number like 100.25, not a boolean ({text})"),
+        Some('t' | 'f') => {
+            format!("amount must be a JSON number like 100.25, not a boolean ({text})")
+        }
         Some('n') => "amount must be a JSON number like 100.25, not null".to_string(),
-        Some('{' | '[') => "amount must be a JSON number like 100.25, not an object or array".into(),
+        Some('{' | '[') => {
+            "amount must be a JSON number like 100.25, not an object or array".into()
+        }
         Some(c) if c == '-' || c.is_ascii_digit() => return None,
         Some(_) => format!("amount must be a JSON number like 100.25, got {text}"),
     };
@@ -166,7 +170,7 @@ impl fmt::Display for Cents {
         // Insert a comma every three digits, counting from the right.
         let mut grouped = String::new();
         for (i, digit) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i) % 3 == 0 {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(digit);
@@ -318,7 +322,9 @@ mod tests {
 
     #[test]
     fn rejects_amounts_above_the_maximum_and_overflow() {
-        assert!(rejection("1000000000.01").contains("larger than the maximum of $1,000,000,000.00"));
+        assert!(
+            rejection("1000000000.01").contains("larger than the maximum of $1,000,000,000.00")
+        );
         assert!(rejection("92233720368547758.08").contains("larger than the maximum"));
         assert!(rejection(&"9".repeat(400)).contains("larger than the maximum"));
     }

@@ -1,0 +1,350 @@
+//! A typed client for the account API.
+//!
+//! Its errors answer the one question a caller has to get right: *is it
+//! worth trying again?* A business error (bad input, unknown account,
+//! insufficient funds, a reused key) will fail the same way every time. A
+//! transient error (5xx, timeout, no answer) might succeed on a retry — but
+//! the first attempt may also have gone through, so retry with the same
+//! `reference_id`.
+
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::chaos::{RealWorldModeSettings, RealWorldModeUpdate};
+use crate::db::{Account, LedgerEntry};
+use crate::money::Cents;
+use crate::wire::{
+    DepositResponse, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse, codes,
+};
+
+/// How long the client waits for an answer unless told otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a call to the account API failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ClientError {
+    /// The API understood the request and said no (400, 404, 409, 422).
+    /// Retrying the same request cannot help.
+    #[error("account API refused the request ({status} {code}): {message}")]
+    Business {
+        status: u16,
+        code: String,
+        message: String,
+        /// Only for `insufficient_funds`.
+        current_balance: Option<Cents>,
+        /// Only for `insufficient_funds`.
+        requested_amount: Option<Cents>,
+    },
+
+    /// The API failed or did not answer (5xx, timeout, connection refused).
+    /// Worth retrying; a change may or may not have been applied.
+    #[error("{message}")]
+    Transient {
+        /// `None` when no HTTP answer arrived at all.
+        status: Option<u16>,
+        /// The API's error code, when it sent one.
+        code: Option<String>,
+        message: String,
+    },
+
+    /// The answer made no sense (e.g. not the JSON we expected). A bug,
+    /// not bad luck: retrying will not help.
+    #[error("unexpected answer from the account API: {message}")]
+    Unexpected { message: String },
+}
+
+impl ClientError {
+    /// True for errors that a retry might fix.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, ClientError::Transient { .. })
+    }
+
+    /// The API's machine-readable error code, if it sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Business { code, .. } => Some(code),
+            ClientError::Transient { code, .. } => code.as_deref(),
+            ClientError::Unexpected { .. } => None,
+        }
+    }
+
+    /// The HTTP status, if an HTTP answer arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Business { status, .. } => Some(*status),
+            ClientError::Transient { status, .. } => *status,
+            ClientError::Unexpected { .. } => None,
+        }
+    }
+
+    pub fn is_insufficient_funds(&self) -> bool {
+        self.code() == Some(codes::INSUFFICIENT_FUNDS)
+    }
+}
+
+/// A client for one account API (e.g. [`DEFAULT_API_URL`](crate::DEFAULT_API_URL)).
+#[derive(Debug, Clone)]
+pub struct AccountClient {
+    base_url: String,
+    timeout: Duration,
+    http: reqwest::Client,
+}
+
+impl AccountClient {
+    /// A client with the [`DEFAULT_TIMEOUT`].
+    pub fn new(base_url: impl Into<String>) -> AccountClient {
+        AccountClient::with_timeout(base_url, DEFAULT_TIMEOUT)
+    }
+
+    /// # Panics
+    /// If the HTTP client cannot be built, which for plain HTTP only
+    /// happens when the system is out of resources.
+    pub fn with_timeout(base_url: impl Into<String>, timeout: Duration) -> AccountClient {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            // The account API is local; a system proxy would only get in the way.
+            .no_proxy()
+            .build()
+            .expect("building a plain-HTTP client");
+        let base_url = base_url.into().trim_end_matches('/').to_string();
+        AccountClient {
+            base_url,
+            timeout,
+            http,
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        self.send(self.request(Method::GET, "/health")).await
+    }
+
+    pub async fn balance(&self, account_id: &str) -> Result<Cents, ClientError> {
+        let path = format!("/accounts/{}", encode(account_id));
+        let account: Account = self.send(self.request(Method::GET, &path)).await?;
+        Ok(account.balance)
+    }
+
+    pub async fn list_accounts(&self) -> Result<Vec<Account>, ClientError> {
+        self.send(self.request(Method::GET, "/accounts")).await
+    }
+
+    pub async fn withdraw(
+        &self,
+        account_id: &str,
+        amount: Cents,
+        reference_id: Option<String>,
+    ) -> Result<WithdrawResponse, ClientError> {
+        let path = format!("/accounts/{}/withdraw", encode(account_id));
+        let body = MoveMoneyRequest {
+            amount,
+            reference_id,
+        };
+        self.send(self.request(Method::POST, &path).json(&body))
+            .await
+    }
+
+    pub async fn deposit(
+        &self,
+        account_id: &str,
+        amount: Cents,
+        reference_id: Option<String>,
+    ) -> Result<DepositResponse, ClientError> {
+        let path = format!("/accounts/{}/deposit", encode(account_id));
+        let body = MoveMoneyRequest {
+            amount,
+            reference_id,
+        };
+        self.send(self.request(Method::POST, &path).json(&body))
+            .await
+    }
+
+    /// Ledger entries, oldest first; only one account's if given.
+    pub async fn ledger(&self, account_id: Option<&str>) -> Result<Vec<LedgerEntry>, ClientError> {
+        let path = match account_id {
+            Some(id) => format!("/ledger?account={}", encode(id)),
+            None => "/ledger".to_string(),
+        };
+        self.send(self.request(Method::GET, &path)).await
+    }
+
+    /// Back to the initial balances with an empty ledger.
+    pub async fn reset(&self) -> Result<ResetResponse, ClientError> {
+        self.send(self.request(Method::POST, "/admin/reset")).await
+    }
+
+    pub async fn real_world_mode(&self) -> Result<RealWorldModeSettings, ClientError> {
+        self.send(self.request(Method::GET, "/admin/real-world-mode"))
+            .await
+    }
+
+    /// Switches Real World Mode on or off, keeping its other settings.
+    pub async fn set_real_world_mode(
+        &self,
+        enabled: bool,
+    ) -> Result<RealWorldModeSettings, ClientError> {
+        let update = RealWorldModeUpdate {
+            enabled: Some(enabled),
+            ..Default::default()
+        };
+        self.update_real_world_mode(&update).await
+    }
+
+    /// Changes any Real World Mode settings; fields left `None` stay as they are.
+    pub async fn update_real_world_mode(
+        &self,
+        update: &RealWorldModeUpdate,
+    ) -> Result<RealWorldModeSettings, ClientError> {
+        self.send(
+            self.request(Method::POST, "/admin/real-world-mode")
+                .json(update),
+        )
+        .await
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base_url))
+    }
+
+    /// Sends, then sorts the outcome into success, business or transient.
+    async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ClientError> {
+        let response = request
+            .send()
+            .await
+            .map_err(|error| self.no_answer(&error))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| self.no_answer(&error))?;
+
+        if status.is_success() {
+            return serde_json::from_slice(&body).map_err(|error| ClientError::Unexpected {
+                message: format!(
+                    "{status} with a body we could not read ({error}): {}",
+                    preview(&body)
+                ),
+            });
+        }
+        let error_body: Option<ErrorBody> = serde_json::from_slice(&body).ok();
+        Err(classify(status, error_body, &body))
+    }
+
+    /// The learner-friendly message for a request that got no HTTP answer.
+    fn no_answer(&self, error: &reqwest::Error) -> ClientError {
+        let url = &self.base_url;
+        let message = if error.is_timeout() {
+            format!(
+                "account API at {url} did not answer within {:?}; the request may or may not have been applied",
+                self.timeout
+            )
+        } else if error.is_connect() {
+            format!(
+                "account API at {url} did not answer: is it running? Start the account API and try again"
+            )
+        } else {
+            format!("account API at {url} could not be reached: {error}")
+        };
+        ClientError::Transient {
+            status: None,
+            code: None,
+            message,
+        }
+    }
+}
+
+/// 5xx and "try later" statuses are transient; other 4xx are business errors.
+fn classify(status: StatusCode, body: Option<ErrorBody>, raw: &[u8]) -> ClientError {
+    let (code, message, current_balance, requested_amount) = match body {
+        Some(body) => (
+            Some(body.code),
+            body.error,
+            body.current_balance,
+            body.requested_amount,
+        ),
+        None => (None, format!("{status}: {}", preview(raw)), None, None),
+    };
+    let try_later = status.is_server_error()
+        || status == StatusCode::REQUEST_TIMEOUT
+        || status == StatusCode::TOO_MANY_REQUESTS;
+
+    if try_later {
+        let message = format!("account API answered {status}: {message}");
+        ClientError::Transient {
+            status: Some(status.as_u16()),
+            code,
+            message,
+        }
+    } else if status.is_client_error() {
+        ClientError::Business {
+            status: status.as_u16(),
+            code: code.unwrap_or_else(|| format!("http_{}", status.as_u16())),
+            message,
+            current_balance,
+            requested_amount,
+        }
+    } else {
+        ClientError::Unexpected {
+            message: format!("{status}: {message}"),
+        }
+    }
+}
+
+/// The start of a response body, for error messages.
+fn preview(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).chars().take(200).collect()
+}
+
+/// Percent-encodes a path or query component, so an odd account id cannot
+/// change which route is called.
+fn encode(component: &str) -> String {
+    let mut encoded = String::with_capacity(component.len());
+    for byte in component.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_sort_into_business_and_transient() {
+        let body = |code: &str| {
+            Some(ErrorBody {
+                error: "no".into(),
+                code: code.into(),
+                current_balance: None,
+                requested_amount: None,
+            })
+        };
+        for status in [400, 404, 409, 422] {
+            let error = classify(StatusCode::from_u16(status).unwrap(), body("x"), b"");
+            assert!(!error.is_retryable(), "{status}");
+            assert_eq!(error.status(), Some(status));
+        }
+        for status in [500, 502, 503, 504, 408, 429] {
+            let error = classify(StatusCode::from_u16(status).unwrap(), body("x"), b"");
+            assert!(error.is_retryable(), "{status}");
+        }
+        let plain = classify(StatusCode::NOT_FOUND, None, b"Not Found");
+        assert_eq!(plain.code(), Some("http_404"));
+    }
+
+    #[test]
+    fn encodes_odd_ids() {
+        assert_eq!(encode("account_A"), "account_A");
+        assert_eq!(encode("a/b c"), "a%2Fb%20c");
+    }
+}

@@ -1,0 +1,145 @@
+//! Running the account API: configuration, binding the port, serving until
+//! told to stop.
+
+use std::future::Future;
+use std::io::ErrorKind;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, anyhow};
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::chaos::{RealWorldMode, RealWorldModeSettings};
+use crate::db::Bank;
+use crate::money::Cents;
+
+/// The accounts every fresh bank starts with.
+pub const DEFAULT_INITIAL_BALANCES: &[(&str, Cents)] = &[
+    ("account_A", Cents::dollars(1000)),
+    ("account_B", Cents::dollars(500)),
+];
+
+/// Everything the account API needs to start.
+#[derive(Debug, Clone)]
+pub struct AccountApiConfig {
+    pub host: String,
+    /// `0` picks a free port (tests do this).
+    pub port: u16,
+    pub db_path: PathBuf,
+    pub initial_balances: Vec<(String, Cents)>,
+    pub real_world_mode: RealWorldModeSettings,
+}
+
+impl Default for AccountApiConfig {
+    fn default() -> Self {
+        AccountApiConfig {
+            host: "127.0.0.1".to_string(),
+            port: 5000,
+            db_path: PathBuf::from("bank.db"),
+            initial_balances: DEFAULT_INITIAL_BALANCES
+                .iter()
+                .map(|(id, cents)| (id.to_string(), *cents))
+                .collect(),
+            real_world_mode: RealWorldModeSettings::default(),
+        }
+    }
+}
+
+/// An account API that owns its port but is not serving yet. Binding first
+/// lets the caller learn the real address (port 0) before requests arrive.
+pub struct BoundAccountApi {
+    listener: TcpListener,
+    address: SocketAddr,
+    router: Router,
+    bank: Bank,
+    real_world_mode: RealWorldMode,
+}
+
+/// Opens the database and binds the port.
+pub async fn bind(config: &AccountApiConfig) -> anyhow::Result<BoundAccountApi> {
+    let real_world_mode = RealWorldMode::new(config.real_world_mode.clone())
+        .map_err(|problem| anyhow!("invalid Real World Mode settings: {problem}"))?;
+
+    let db_path = config.db_path.clone();
+    let initial = config.initial_balances.clone();
+    // Opening SQLite touches the disk: keep it off the async threads.
+    let bank = tokio::task::spawn_blocking(move || {
+        let initial: Vec<(&str, Cents)> = initial
+            .iter()
+            .map(|(id, cents)| (id.as_str(), *cents))
+            .collect();
+        Bank::open(&db_path, &initial)
+    })
+    .await?
+    .with_context(|| {
+        format!(
+            "could not open the bank database at {}",
+            config.db_path.display()
+        )
+    })?;
+
+    let listener = TcpListener::bind((config.host.as_str(), config.port)).await.map_err(|error| {
+        if error.kind() == ErrorKind::AddrInUse {
+            anyhow!(
+                "port {} is already in use — is another account API running? Stop it or pass --port",
+                config.port
+            )
+        } else {
+            anyhow!("could not listen on {}:{}: {error}", config.host, config.port)
+        }
+    })?;
+    let address = listener.local_addr()?;
+
+    let router = crate::api::router(bank.clone(), real_world_mode.clone());
+    Ok(BoundAccountApi {
+        listener,
+        address,
+        router,
+        bank,
+        real_world_mode,
+    })
+}
+
+impl BoundAccountApi {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://127.0.0.1:<port>`, ready for an [`AccountClient`](crate::AccountClient).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The bank behind the API, for direct checks in tests.
+    pub fn bank(&self) -> Bank {
+        self.bank.clone()
+    }
+
+    /// Real World Mode of this API, switchable from code too.
+    pub fn real_world_mode(&self) -> RealWorldMode {
+        self.real_world_mode.clone()
+    }
+
+    /// Serves requests until `shutdown` completes, then finishes the
+    /// requests in flight and returns.
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        tracing::info!("account API listening on {}", self.url());
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        tracing::info!("account API stopped");
+        Ok(())
+    }
+}
+
+/// Binds and serves in one go: the usual way to run the account API.
+pub async fn serve(
+    config: AccountApiConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    bind(&config).await?.serve(shutdown).await
+}

@@ -1,0 +1,168 @@
+//! Test support: a real account API on a free loopback port, backed by a
+//! fresh SQLite file in its own temporary directory.
+
+#![allow(dead_code)] // each test file uses a different part of this
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use bank::{AccountApiConfig, AccountClient, Bank, Cents, RealWorldModeSettings};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+/// A temporary directory, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> TempDir {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let unique = format!(
+            "bank-test-{label}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(unique);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A running account API. Stops when dropped.
+pub struct TestApi {
+    pub url: String,
+    pub client: AccountClient,
+    pub http: reqwest::Client,
+    pub bank: Bank,
+    stop: Option<oneshot::Sender<()>>,
+    _dir: TempDir,
+}
+
+/// The balances every test server starts with: A $1,000, B $500.
+pub fn initial_total() -> Cents {
+    Cents::dollars(1500)
+}
+
+pub async fn start() -> TestApi {
+    start_with(RealWorldModeSettings::default()).await
+}
+
+pub async fn start_with(real_world_mode: RealWorldModeSettings) -> TestApi {
+    let dir = TempDir::new("api");
+    let config = AccountApiConfig {
+        port: 0, // any free port: never the workshop's real ones
+        db_path: dir.0.join("bank.db"),
+        real_world_mode,
+        ..AccountApiConfig::default()
+    };
+    let api = bank::bind(&config).await.expect("bind the account API");
+    let url = api.url();
+    let bank = api.bank();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(api.serve(async {
+        let _ = stopped.await;
+    }));
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    TestApi {
+        client: AccountClient::new(&url),
+        url,
+        http,
+        bank,
+        stop: Some(stop),
+        _dir: dir,
+    }
+}
+
+impl Drop for TestApi {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// An HTTP answer: status, a few headers, and the body parsed as JSON.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub replayed: bool,
+    pub json: Value,
+}
+
+impl TestApi {
+    pub async fn get(&self, path: &str) -> Answer {
+        answer(
+            self.http
+                .get(format!("{}{path}", self.url))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// POSTs a JSON body (given as text, so it can be broken on purpose).
+    pub async fn post(&self, path: &str, body: &str) -> Answer {
+        self.post_as(path, Some("application/json"), body).await
+    }
+
+    pub async fn post_as(&self, path: &str, content_type: Option<&str>, body: &str) -> Answer {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .body(body.to_string());
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        answer(request.send().await.unwrap()).await
+    }
+
+    /// Total money and ledger length, straight from the database.
+    pub async fn books(&self) -> (Cents, usize) {
+        let bank = self.bank.clone();
+        tokio::task::spawn_blocking(move || {
+            (
+                bank.total_cents().unwrap(),
+                bank.ledger(None).unwrap().len(),
+            )
+        })
+        .await
+        .unwrap()
+    }
+
+    pub async fn balance_now(&self, account: &str) -> Cents {
+        let bank = self.bank.clone();
+        let account = account.to_string();
+        tokio::task::spawn_blocking(move || bank.balance(&account).unwrap())
+            .await
+            .unwrap()
+    }
+}
+
+async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let content_type = header("content-type");
+    let replayed = header(bank::api::REPLAYED_HEADER) == "true";
+    let text = response.text().await.unwrap();
+    let json =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text:?}"));
+    Answer {
+        status,
+        content_type,
+        replayed,
+        json,
+    }
+}
