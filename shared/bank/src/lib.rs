@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod chaos;
+pub mod cli;
 pub mod client;
 pub mod db;
 pub mod money;

@@ -16,3 +16,25 @@ pub fn count(events: &[HistoryEvent], kind: EventType) -> usize {
 }
 
 pub use temporalio_common::protos::temporal::api::enums::v1::EventType as Event;
+
+use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
+
+/// For each activity that started, its type and the attempt that the history recorded
+/// (the server writes one Started event per activity, carrying the final attempt number).
+pub fn activity_attempts(events: &[HistoryEvent]) -> Vec<(String, i32)> {
+    let scheduled_type = |id: i64| {
+        events.iter().find(|e| e.event_id == id).and_then(|e| match &e.attributes {
+            Some(Attributes::ActivityTaskScheduledEventAttributes(a)) => a.activity_type.as_ref().map(|t| t.name.clone()),
+            _ => None,
+        })
+    };
+    events
+        .iter()
+        .filter_map(|e| match &e.attributes {
+            Some(Attributes::ActivityTaskStartedEventAttributes(a)) => {
+                Some((scheduled_type(a.scheduled_event_id).unwrap_or_default(), a.attempt))
+            }
+            _ => None,
+        })
+        .collect()
+}

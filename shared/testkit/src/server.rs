@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use temporalio_client::Client;
 use temporalio_sdk::testing::{
-    EphemeralExe, LocalServer, LocalWorkflowEnvironmentOptions, WorkflowEnvironment,
+    DevServerLogLevel, EphemeralExe, LocalServer, LocalWorkflowEnvironmentOptions, WorkflowEnvironment,
 };
 
 pub struct TestServer {
@@ -34,6 +34,7 @@ impl TestServer {
             .port(port)
             .maybe_database_filename(db_file.clone())
             .extra_args(extra_args)
+            .log_level(DevServerLogLevel::Error)
             .build();
         let env = WorkflowEnvironment::start_local(options)
             .await

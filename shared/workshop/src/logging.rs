@@ -2,6 +2,8 @@
 //!
 //! `RUST_LOG` overrides the default filter, e.g. `RUST_LOG=info,temporalio_sdk_core=debug`.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// The default shows our own info lines and only warnings from everything else.
@@ -17,6 +19,8 @@ pub fn subscriber() -> impl tracing::Subscriber + Send + Sync + 'static {
         .with_env_filter(filter())
         .without_time()
         .with_target(false)
+        // Colours only on a terminal, never in log files.
+        .with_ansi(std::io::stdout().is_terminal())
         .finish()
 }
 

@@ -1,0 +1,196 @@
+//! Module 2 with real processes: the module's binaries, a real Temporal dev server and a real
+//! account API, each test on its own free ports.
+
+use bank::chaos::Target;
+use bank::{Cents, EntryKind, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate};
+use testkit::history::{self, Event};
+use testkit::{Program, TestAccountApi, TestServer, eventually};
+
+const MODULE02: &str = env!("CARGO_BIN_EXE_module02");
+const WORKFLOW_ID: &str = "money-transfer-workflow";
+const START: &[(&str, Cents)] = &[("account_A", Cents::dollars(1000)), ("account_B", Cents::dollars(500))];
+
+fn calm() -> RealWorldModeSettings {
+    RealWorldModeSettings { slow_secs: 1, ..RealWorldModeSettings::default() }
+}
+
+/// Real World Mode with only the given failure kinds.
+fn chaos(failure_rate: f64, lost_response_rate: f64) -> RealWorldModeSettings {
+    RealWorldModeSettings { enabled: true, slow_rate: 0.0, failure_rate, lost_response_rate, ..calm() }
+}
+
+fn env(server: &TestServer, api: &TestAccountApi) -> Vec<(String, String)> {
+    let mut env = server.program_env();
+    env.push(api.program_env());
+    env
+}
+
+fn ledger_count(api: &TestAccountApi, account: &str, kind: EntryKind) -> usize {
+    api.bank.ledger(Some(account)).unwrap().iter().filter(|e| e.kind == kind).count()
+}
+
+#[tokio::test]
+async fn happy_path_moves_exact_cents() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let api = TestAccountApi::start(START, calm()).await?;
+    let mut run = Program::spawn(MODULE02, &["--amount", "100.25"], &env(&server, &api))?;
+    run.wait_for("Transfer of $100.25 completed.").await?;
+    assert!(run.wait_exit().await?.success(), "{}", run.transcript());
+
+    assert_eq!(api.balance("account_A"), Cents::new(899_75));
+    assert_eq!(api.balance("account_B"), Cents::new(600_25));
+    assert_eq!(ledger_count(&api, "account_A", EntryKind::Withdraw), 1);
+    assert_eq!(ledger_count(&api, "account_B", EntryKind::Deposit), 1);
+    assert!(run.transcript().contains("$899.75"), "summary shows final balances:\n{}", run.transcript());
+    Ok(())
+}
+
+#[tokio::test]
+async fn real_world_mode_completes_after_retries_with_exact_balances() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let settings = RealWorldModeSettings { enabled: true, seed: Some(7), ..calm() };
+    let api = TestAccountApi::start(START, settings).await?;
+    let mut run = Program::spawn(MODULE02, &[], &env(&server, &api))?;
+    run.wait_for("Transfer of $100.00 completed.").await?;
+    assert!(run.wait_exit().await?.success(), "{}", run.transcript());
+
+    let events = history::events(&server.client(), WORKFLOW_ID).await?;
+    let attempts = history::activity_attempts(&events);
+    assert!(attempts.iter().any(|(_, attempt)| *attempt > 1), "some step needed a retry: {attempts:?}");
+    assert!(run.transcript().contains("Temporal will retry"), "{}", run.transcript());
+    assert_eq!(api.balance("account_A"), Cents::dollars(900));
+    assert_eq!(api.balance("account_B"), Cents::dollars(600));
+    Ok(())
+}
+
+#[tokio::test]
+async fn lost_responses_are_applied_once_by_the_workflow() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    // Every committed change loses its answer: only the idempotency key saves the day.
+    let api = TestAccountApi::start(START, chaos(0.0, 1.0)).await?;
+    let mut run = Program::spawn(MODULE02, &[], &env(&server, &api))?;
+    run.wait_for("Transfer of $100.00 completed.").await?;
+    assert!(run.wait_exit().await?.success(), "{}", run.transcript());
+
+    assert_eq!(ledger_count(&api, "account_A", EntryKind::Withdraw), 1, "withdrawn exactly once");
+    assert_eq!(ledger_count(&api, "account_B", EntryKind::Deposit), 1, "deposited exactly once");
+    assert_eq!(api.balance("account_A"), Cents::dollars(900));
+    assert_eq!(api.balance("account_B"), Cents::dollars(600));
+    Ok(())
+}
+
+#[tokio::test]
+async fn hand_written_retries_apply_a_lost_response_twice() -> anyhow::Result<()> {
+    let api = TestAccountApi::start(START, chaos(0.0, 1.0)).await?;
+    let mut script = Program::spawn(MODULE02, &["move-money-retries"], &[api.program_env()])?;
+    eventually("a second withdrawal", || async {
+        (ledger_count(&api, "account_A", EntryKind::Withdraw) >= 2).then_some(())
+    })
+    .await?;
+    let calm_again = RealWorldModeUpdate { lost_response_rate: Some(0.0), ..Default::default() };
+    api.real_world_mode.update(calm_again).map_err(anyhow::Error::msg)?;
+    script.wait_exit().await?;
+
+    let withdrawn = Cents::dollars(1000) - api.balance("account_A");
+    assert!(withdrawn >= Cents::dollars(200), "the script took {withdrawn} for a $100 transfer");
+    assert!(script.transcript().contains("applied a change twice"), "{}", script.transcript());
+    Ok(())
+}
+
+#[tokio::test]
+async fn killed_worker_keeps_the_attempt_count() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let api = TestAccountApi::start(START, chaos(1.0, 0.0)).await?; // every request fails
+    let env = env(&server, &api);
+    let mut first = Program::spawn(MODULE02, &["worker"], &env)?;
+    let mut starter = Program::spawn(MODULE02, &["start"], &env)?;
+    first.wait_for("[attempt 3] check_balance(account_A): failed").await?;
+    first.kill().await?;
+
+    let mut second = Program::spawn(MODULE02, &["worker"], &env)?;
+    let line = second.wait_for("check_balance(account_A)").await?;
+    let attempt: u32 = line.trim_start_matches("[attempt ").split(']').next().unwrap().parse()?;
+    assert!(attempt >= 4, "the new worker continued the count, got: {line}");
+
+    api.real_world_mode.update(RealWorldModeUpdate { enabled: Some(false), ..Default::default() }).map_err(anyhow::Error::msg)?;
+    starter.wait_for("Transfer of $100.00 completed.").await?;
+    assert!(starter.wait_exit().await?.success());
+    assert_eq!(api.balance("account_A"), Cents::dollars(900));
+    assert_eq!(api.balance("account_B"), Cents::dollars(600));
+    second.interrupt()?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn transfer_above_the_balance_fails_at_once_and_moves_nothing() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let api = TestAccountApi::start(START, calm()).await?;
+    let mut run = Program::spawn(MODULE02, &["--amount", "5000"], &env(&server, &api))?;
+    let status = run.wait_exit().await?;
+    assert!(!status.success(), "exit status is non-zero when the transfer failed");
+    assert!(run.transcript().contains("Transfer failed"), "{}", run.transcript());
+    assert!(run.transcript().contains("insufficient"), "{}", run.transcript());
+
+    let events = history::events(&server.client(), WORKFLOW_ID).await?;
+    assert_eq!(history::count(&events, Event::WorkflowExecutionFailed), 1);
+    let withdraw_attempts: Vec<i32> = history::activity_attempts(&events)
+        .into_iter()
+        .filter(|(kind, _)| kind.ends_with("withdraw"))
+        .map(|(_, attempt)| attempt)
+        .collect();
+    assert_eq!(withdraw_attempts, vec![1], "a business error is not retried");
+    assert_eq!(api.balance("account_A"), Cents::dollars(1000));
+    assert!(api.bank.ledger(None)?.is_empty(), "no money moved");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_deposit_that_can_never_succeed_is_refunded() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    // account_B is $50 below the bank's maximum balance: a $100 deposit is refused for good.
+    let nearly_full = Cents::MAX - Cents::dollars(50);
+    let api = TestAccountApi::start(&[("account_A", Cents::dollars(1000)), ("account_B", nearly_full)], calm()).await?;
+    let mut run = Program::spawn(MODULE02, &[], &env(&server, &api))?;
+    assert!(!run.wait_exit().await?.success());
+    assert!(run.transcript().contains("was refunded"), "{}", run.transcript());
+
+    assert_eq!(api.balance("account_A"), Cents::dollars(1000), "the withdrawal was put back");
+    assert_eq!(api.balance("account_B"), nearly_full);
+    assert_eq!(ledger_count(&api, "account_A", EntryKind::Withdraw), 1);
+    assert_eq!(ledger_count(&api, "account_A", EntryKind::Deposit), 1, "one refund");
+    Ok(())
+}
+
+/// A seed whose first four rolls let both balance reads and the withdrawal through, then
+/// fail the deposit: the naive script's worst case, made reproducible.
+fn seed_failing_only_the_deposit() -> u64 {
+    (0..10_000)
+        .find(|seed| {
+            let dice = RealWorldMode::new(RealWorldModeSettings { enabled: true, seed: Some(*seed), ..calm() }).unwrap();
+            let reads_ok = dice.roll_before(Target::BalanceRead).is_none() && dice.roll_before(Target::BalanceRead).is_none();
+            let withdraw_ok = dice.roll_before(Target::Change).is_none();
+            let _ = dice.roll_lost_response();
+            reads_ok && withdraw_ok && dice.roll_before(Target::Change).is_some()
+        })
+        .expect("some seed fails only the deposit")
+}
+
+#[tokio::test]
+async fn naive_script_says_plainly_when_money_went_missing() -> anyhow::Result<()> {
+    let seed = seed_failing_only_the_deposit();
+    let api = TestAccountApi::start(START, RealWorldModeSettings { enabled: true, seed: Some(seed), ..calm() }).await?;
+    let mut script = Program::spawn(MODULE02, &["move-money"], &[api.program_env()])?;
+    assert!(!script.wait_exit().await?.success());
+    assert!(script.transcript().contains("left account_A but never reached account_B"), "{}", script.transcript());
+    assert_eq!(api.balance("account_A"), Cents::dollars(900));
+    assert_eq!(api.balance("account_B"), Cents::dollars(500), "the lesson: $100 vanished");
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_amount_on_the_command_line_is_refused() -> anyhow::Result<()> {
+    let mut run = Program::spawn(MODULE02, &["move-money", "--amount", "10.001"], &[])?;
+    assert!(!run.wait_exit().await?.success());
+    assert!(run.transcript().contains("--amount"), "{}", run.transcript());
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! Command-line options every module's programs share, so `--port`, `--db`, `--api-url`
+//! and the Real World Mode flags mean the same thing everywhere.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::chaos::RealWorldModeSettings;
+use crate::client::AccountClient;
+use crate::money::Cents;
+use crate::server::AccountApiConfig;
+
+/// Where the account API is, for programs that call it.
+#[derive(Args, Debug, Clone)]
+pub struct ApiUrlArgs {
+    /// Base URL of the account API.
+    #[arg(long, env = "ACCOUNT_API_URL", default_value = crate::DEFAULT_API_URL)]
+    pub api_url: String,
+}
+
+impl ApiUrlArgs {
+    pub fn client(&self) -> AccountClient {
+        AccountClient::new(&self.api_url)
+    }
+
+    /// A client that gives up a little before an activity's 10 s start-to-close timeout,
+    /// so the failure the learner sees says what happened.
+    pub fn activity_client(&self) -> AccountClient {
+        AccountClient::with_timeout(&self.api_url, Duration::from_secs(8))
+    }
+}
+
+/// How to run the account API.
+#[derive(Args, Debug, Clone)]
+pub struct AccountApiArgs {
+    /// Interface to listen on (0.0.0.0 makes it reachable from other machines).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    #[arg(long, default_value_t = 5000)]
+    pub port: u16,
+    /// SQLite database file; created with the module's starting balances when missing.
+    #[arg(long, env = "BANK_DB")]
+    pub db: Option<PathBuf>,
+    /// Switch Real World Mode on at start (it can also be switched at run time).
+    #[arg(long, env = "REAL_WORLD_MODE")]
+    pub real_world_mode: bool,
+    /// Seed for Real World Mode's dice: the same seed gives the same failures.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// How long a "slow" request hangs before it fails with 504.
+    #[arg(long, default_value_t = 30)]
+    pub slow_secs: u64,
+    /// Share (0..1) of committed changes whose response is lost (answered with 500).
+    #[arg(long, default_value_t = 0.0)]
+    pub lost_response_rate: f64,
+}
+
+impl AccountApiArgs {
+    /// The server configuration for a module. `default_db` is used when `--db` is not given;
+    /// `real_world_mode_in_source` is the module's `REAL_WORLD_MODE` constant.
+    pub fn config(
+        &self,
+        default_db: &Path,
+        initial_balances: &[(&str, Cents)],
+        real_world_mode_in_source: bool,
+        inject_on_balance: bool,
+    ) -> AccountApiConfig {
+        AccountApiConfig {
+            host: self.host.clone(),
+            port: self.port,
+            db_path: self.db.clone().unwrap_or_else(|| default_db.to_path_buf()),
+            initial_balances: initial_balances.iter().map(|(id, cents)| (id.to_string(), *cents)).collect(),
+            real_world_mode: RealWorldModeSettings {
+                enabled: self.real_world_mode || real_world_mode_in_source,
+                slow_secs: self.slow_secs,
+                lost_response_rate: self.lost_response_rate,
+                seed: self.seed,
+                inject_on_balance,
+                ..RealWorldModeSettings::default()
+            },
+        }
+    }
+}
+
+/// Parses a dollar amount given on the command line ("100", "100.5", "100.25").
+pub fn parse_amount(text: &str) -> Result<Cents, String> {
+    Cents::parse_amount(text).map_err(|e| e.to_string())
+}
