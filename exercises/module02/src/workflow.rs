@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{ActivityExecutionError, ActivityOptions, ApplicationFailure, WorkflowContext, WorkflowResult};
 
-use crate::activities::{BankActivities, MoneyMove};
+use workshop::activity::MoneyMove;
+
+use crate::activities::BankActivities;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TransferRequest {

@@ -16,7 +16,7 @@
 //! injected failure, move the money, and finally roll for a lost response.
 
 mod error;
-mod extract;
+pub mod extract;
 
 use std::time::Duration;
 

@@ -6,13 +6,19 @@
 //! - [`Program`]: one of the workshop's binaries run as a child process, its output captured
 //!   line by line, killed when dropped.
 //! - [`history`]: what happened to a workflow, read from the server.
+//! - [`browser`]: a headless Chromium (Debian's chromium + chromium-driver) to test web pages.
+//! - [`TestAccountApi`]: the bank's account API on a free port with a temporary database.
 
+pub mod account_api;
+pub mod browser;
 pub mod history;
 mod program;
-pub use program::eventually;
 mod server;
+mod temp_dir;
 
-pub use program::Program;
+pub use account_api::TestAccountApi;
+pub use program::{Program, eventually};
+pub use temp_dir::TempDir;
 pub use server::{TestServer, free_port};
 
 /// Upper bound for anything a test waits for. It guards against hangs; it is not a speed goal.

@@ -3,6 +3,7 @@
 //!
 //! Nothing here is lesson code: a learner reads the modules, not this crate.
 
+pub mod activity;
 pub mod cli_tool;
 pub mod connection;
 pub mod dev_server;

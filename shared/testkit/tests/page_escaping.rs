@@ -1,0 +1,484 @@
+//! The Money Transfer page (shared/transfer-ui/static) rendered in headless Chromium against
+//! a stand-in API that returns fixed JSON, some of it hostile. Checks that data shows as text
+//! and never runs, and that each section of the page shows what the API said.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, ensure};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use testkit::browser::{Browser, screenshot_path};
+
+const EVIL_ACCOUNT: &str = "<img src=x onerror=alert(1)>";
+const EVIL_ID: &str = "<script>window.pwned=1</script>";
+const FAILURE: &str = "Bank API unavailable (Real World Mode) <b>503</b>";
+const FAILED_ERROR: &str = "Insufficient funds: account_B has $50.00, needs $100.00";
+/// How many COMPLETED workflows the stand-in reports: more than the page lists.
+const MANY: usize = 120;
+
+// ------------------------------------------------------------------ the stand-in API
+
+#[derive(Default)]
+struct Fake {
+    /// Extra RUNNING workflows to report, to see the page cope with many.
+    extra_running: usize,
+    real_world_mode: bool,
+    transfers: Vec<Value>,
+    resets: usize,
+}
+
+type Shared = Arc<Mutex<Fake>>;
+
+fn static_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../transfer-ui/static")
+}
+
+async fn static_file(name: &'static str, mime: &'static str) -> Response {
+    match tokio::fs::read(static_dir().join(name)).await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, mime),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(err) => (StatusCode::NOT_FOUND, err.to_string()).into_response(),
+    }
+}
+
+fn workflows(extra_running: usize) -> Vec<Value> {
+    let mut list = vec![
+        json!({
+            "workflow_id": EVIL_ID,
+            "status": "RUNNING",
+            "start_time": "2026-03-02T09:15:04Z",
+            "close_time": null,
+            "from_account": "account_A",
+            "to_account": EVIL_ACCOUNT,
+            "amount": 100.5,
+            "state": {
+                "status": "RUNNING",
+                "current_step": "withdraw",
+                "completed_steps": ["check_balance_from", "check_balance_to"],
+                "steps": ["check_balance_from", "check_balance_to", "withdraw", "deposit"],
+                "starting_balances": {"from": 1000.0, "to": 250.0},
+                "result": null
+            },
+            "result": null,
+            "error": null,
+            "pending_activity": {
+                "activity_type": "withdraw",
+                "attempt": 3,
+                "last_failure": FAILURE,
+                "next_retry_in_secs": 1.6
+            },
+            // No URL from the server: the page builds one from /api/config.
+            "web_ui_url": null
+        }),
+        json!({
+            "workflow_id": "transfer-running-2",
+            "status": "RUNNING",
+            "start_time": "2026-03-02T09:15:02Z",
+            "close_time": null,
+            "from_account": "account_B",
+            "to_account": "account_F",
+            "amount": 25.0,
+            "state": {
+                "status": "RUNNING",
+                "current_step": "check_balance_from",
+                "completed_steps": [],
+                "steps": ["check_balance_from", "check_balance_to", "withdraw", "deposit"],
+                "starting_balances": null,
+                "result": null
+            },
+            "result": null,
+            "error": null,
+            "pending_activity": {"activity_type": "check_balance", "attempt": 1, "last_failure": null, "next_retry_in_secs": null},
+            "web_ui_url": "http://localhost:8233/namespaces/default/workflows/transfer-running-2"
+        }),
+        json!({
+            "workflow_id": "transfer-failed-1",
+            "status": "FAILED",
+            "start_time": "2026-03-02T09:14:00Z",
+            "close_time": "2026-03-02T09:14:03Z",
+            "from_account": "account_B",
+            "to_account": EVIL_ACCOUNT,
+            "amount": 100.0,
+            "state": null,
+            "result": null,
+            "error": FAILED_ERROR,
+            "pending_activity": null,
+            "web_ui_url": "http://localhost:8233/namespaces/default/workflows/transfer-failed-1"
+        }),
+        json!({
+            "workflow_id": "transfer-done-1",
+            "status": "COMPLETED",
+            "start_time": "2026-03-02T09:13:00Z",
+            "close_time": "2026-03-02T09:13:31Z",
+            "from_account": "account_A",
+            "to_account": "account_F",
+            "amount": 100.0,
+            "state": null,
+            "result": {"from_new_balance": 900.0, "to_new_balance": 600.0},
+            "error": null,
+            "pending_activity": null,
+            "web_ui_url": "javascript:window.pwned=2"
+        }),
+        json!({
+            "workflow_id": "transfer-terminated-1",
+            "status": "TERMINATED",
+            "start_time": "2026-03-02T09:12:00Z",
+            "close_time": "2026-03-02T09:12:40Z",
+            "from_account": "account_C",
+            "to_account": "account_H",
+            "amount": 75.25,
+            "state": null,
+            "result": null,
+            "error": "Terminated by a learner",
+            "pending_activity": null,
+            "web_ui_url": null
+        }),
+    ];
+    for i in 0..extra_running {
+        list.insert(0, json!({
+            "workflow_id": format!("transfer-bulk-{i:03}"),
+            "status": "RUNNING",
+            "start_time": "2026-03-02T09:16:00Z",
+            "close_time": null,
+            "from_account": "account_A",
+            "to_account": "account_B",
+            "amount": 1.0,
+            "state": null,
+            "result": null,
+            "error": null,
+            "pending_activity": {"activity_type": "deposit", "attempt": 2, "last_failure": "try again", "next_retry_in_secs": 1.0},
+            "web_ui_url": null
+        }));
+    }
+    for i in 0..MANY {
+        let minute = 59 - (i / 60);
+        let second = 59 - (i % 60);
+        list.push(json!({
+            "workflow_id": format!("transfer-old-{i:03}"),
+            "status": "COMPLETED",
+            "start_time": format!("2026-03-02T08:{minute:02}:{second:02}Z"),
+            "close_time": format!("2026-03-02T08:{minute:02}:{second:02}Z"),
+            "from_account": "account_D",
+            "to_account": "account_I",
+            "amount": 1.0,
+            "state": null,
+            "result": {"from_new_balance": 1000.0 - i as f64, "to_new_balance": 500.0 + i as f64},
+            "error": null,
+            "pending_activity": null,
+            "web_ui_url": null
+        }));
+    }
+    list
+}
+
+fn app(shared: Shared) -> Router {
+    Router::new()
+        .route("/", get(|| static_file("index.html", "text/html; charset=utf-8")))
+        .route("/app.js", get(|| static_file("app.js", "text/javascript; charset=utf-8")))
+        .route("/style.css", get(|| static_file("style.css", "text/css; charset=utf-8")))
+        .route(
+            "/api/config",
+            get(|| async {
+                Json(json!({"module": "module03", "temporal_ui_url": "http://localhost:8233", "namespace": "default"}))
+            }),
+        )
+        .route(
+            "/api/accounts",
+            get(|| async {
+                Json(json!({"accounts": [
+                    {"account_number": "account_A", "balance": 1000.0},
+                    {"account_number": "account_B", "balance": 1234.5},
+                    {"account_number": EVIL_ACCOUNT, "balance": 250.0},
+                    {"account_number": "account_F", "balance": 600.0},
+                ]}))
+            }),
+        )
+        .route(
+            "/api/workflows",
+            get(|State(shared): State<Shared>| async move {
+                let extra = shared.lock().unwrap().extra_running;
+                Json(json!({"workflows": workflows(extra)}))
+            }),
+        )
+        .route("/api/accounts/{id}/workflows", get(account_workflows))
+        .route("/api/transfer", axum::routing::post(transfer))
+        .route("/api/real-world-mode", get(get_rwm).post(set_rwm))
+        .route("/api/reset", axum::routing::post(reset))
+        .with_state(shared)
+}
+
+async fn account_workflows(Path(id): Path<String>) -> Json<Value> {
+    let mut list = Vec::new();
+    let mut sent = 0.0;
+    let mut received = 0.0;
+    for mut w in workflows(0) {
+        let (from, to) = (
+            w["from_account"].as_str().unwrap_or("").to_string(),
+            w["to_account"].as_str().unwrap_or("").to_string(),
+        );
+        let amount = w["amount"].as_f64().unwrap_or(0.0);
+        let (direction, counterparty) = if from == id {
+            sent += amount;
+            ("sent", to)
+        } else if to == id {
+            received += amount;
+            ("received", from)
+        } else {
+            continue;
+        };
+        w["direction"] = json!(direction);
+        w["counterparty"] = json!(counterparty);
+        list.push(w);
+    }
+    Json(json!({
+        "account_id": id,
+        "workflows": list,
+        "summary": {
+            "total_sent": sent,
+            "total_received": received,
+            "net_change": received - sent,
+            "counts": {"RUNNING": 1, "COMPLETED": 0, "FAILED": 1}
+        }
+    }))
+}
+
+async fn transfer(State(shared): State<Shared>, Json(body): Json<Value>) -> Response {
+    shared.lock().unwrap().transfers.push(body.clone());
+    if !body["amount"].is_number() {
+        let error = json!({"error": "amount must be a number of dollars, like 12.50", "code": "invalid_amount"});
+        return (StatusCode::BAD_REQUEST, Json(error)).into_response();
+    }
+    if body["from_account"] == body["to_account"] {
+        let error = json!({"error": "cannot transfer to the same account", "code": "same_account"});
+        return (StatusCode::BAD_REQUEST, Json(error)).into_response();
+    }
+    Json(json!({"workflow_id": "transfer-<new>-1", "status": "started"})).into_response()
+}
+
+async fn get_rwm(State(shared): State<Shared>) -> Json<Value> {
+    Json(json!({"enabled": shared.lock().unwrap().real_world_mode}))
+}
+
+async fn set_rwm(State(shared): State<Shared>, Json(body): Json<Value>) -> Json<Value> {
+    let mut fake = shared.lock().unwrap();
+    fake.real_world_mode = body["enabled"].as_bool().unwrap_or(false);
+    Json(json!({"enabled": fake.real_world_mode}))
+}
+
+async fn reset(State(shared): State<Shared>) -> Json<Value> {
+    shared.lock().unwrap().resets += 1;
+    Json(json!({"status": "reset"}))
+}
+
+async fn serve(shared: Shared) -> anyhow::Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, app(shared)).await });
+    Ok(format!("http://{address}/"))
+}
+
+// ------------------------------------------------------------------ the test
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_shows_hostile_data_as_text_and_renders_every_section() -> anyhow::Result<()> {
+    let shared = Shared::default();
+    let url = serve(shared.clone()).await?;
+    Browser::run_with_screenshot("page_escaping", |b| async move {
+        b.goto(&url).await?;
+        b.wait_for_js("document.querySelectorAll('#accounts .account-row').length === 4").await?;
+        b.wait_for(".workflow-card").await?;
+        b.wait_for(".history-row").await?;
+
+        // Nothing from the data ran or became markup.
+        let pwned = b.execute("return typeof window.pwned;").await?;
+        ensure!(pwned == json!("undefined"), "window.pwned was set: {pwned}");
+        let images = b.execute("return document.querySelectorAll('img').length;").await?;
+        ensure!(images == json!(0), "the page has {images} img elements");
+        let scripts = b.execute("return Array.from(document.scripts, s => s.getAttribute('src'));").await?;
+        ensure!(scripts == json!(["app.js"]), "unexpected scripts: {scripts}");
+        let bold = b.count(".last-failure b").await?;
+        ensure!(bold == 0, "markup in the failure text became elements");
+
+        // Accounts: the expected rows, in order, with money formatted.
+        let accounts = b
+            .execute("return Array.from(document.querySelectorAll('#accounts .account-row'), r => r.dataset.account);")
+            .await?;
+        ensure!(accounts == json!(["account_A", "account_B", EVIL_ACCOUNT, "account_F"]), "account rows: {accounts}");
+        let table = b.text("#accounts").await?;
+        ensure!(table.contains(EVIL_ACCOUNT), "the account name is not shown literally: {table}");
+        ensure!(table.contains("$1,234.50") && table.contains("$1,000.00"), "balances: {table}");
+        let options = b.execute("return Array.from(document.querySelectorAll('#to-account option'), o => o.value);").await?;
+        ensure!(options.as_array().is_some_and(|o| o.len() == 4 && o[2] == json!(EVIL_ACCOUNT)), "to options: {options}");
+
+        // Active workflows: the retrying card, its steps, its attempt and last failure.
+        ensure!(b.count(".workflow-card").await? == 2, "expected two active cards");
+        let card = b
+            .execute_with(
+                "const card = Array.from(document.querySelectorAll('.workflow-card'))\
+                   .find(c => c.dataset.workflowId === arguments[0]);\
+                 if (!card) return null;\
+                 const link = card.querySelector('a.web-ui-link');\
+                 return {\
+                   text: card.innerText,\
+                   id: card.querySelector('.wf-id').textContent,\
+                   failure: card.querySelector('.last-failure') && card.querySelector('.last-failure').textContent,\
+                   steps: Array.from(card.querySelectorAll('.steps .step'), s => [s.dataset.step, ['done', 'current', 'pending'].find(k => s.classList.contains(k)) || '?']),\
+                   link: link && link.getAttribute('href'),\
+                   target: link && link.target,\
+                   rel: link && link.rel\
+                 };",
+                vec![json!(EVIL_ID)],
+            )
+            .await?;
+        ensure!(!card.is_null(), "no card for the workflow {EVIL_ID}");
+        ensure!(card["id"] == json!(EVIL_ID), "card id shown as {}", card["id"]);
+        let text = card["text"].as_str().unwrap_or_default();
+        ensure!(text.contains("attempt 3"), "card does not show the attempt: {text}");
+        ensure!(text.contains("$100.50"), "card does not show the amount: {text}");
+        ensure!(text.contains(EVIL_ACCOUNT), "card does not show the target account: {text}");
+        let failure = card["failure"].as_str().unwrap_or_default();
+        ensure!(failure.contains(FAILURE), "last failure shown as {failure:?}");
+        ensure!(
+            card["steps"]
+                == json!([
+                    ["check_balance_from", "done"],
+                    ["check_balance_to", "done"],
+                    ["withdraw", "current"],
+                    ["deposit", "pending"]
+                ]),
+            "steps: {}",
+            card["steps"]
+        );
+        ensure!(
+            card["link"]
+                == json!("http://localhost:8233/namespaces/default/workflows/%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E"),
+            "web UI link: {}",
+            card["link"]
+        );
+        ensure!(card["target"] == json!("_blank"), "web UI link target: {}", card["target"]);
+        ensure!(card["rel"].as_str().is_some_and(|r| r.contains("noopener")), "web UI link rel: {}", card["rel"]);
+
+        // History: FAILED row with its error, the cap, and no javascript: link.
+        let failed = b.text(r#".history-row[data-status="FAILED"]"#).await?;
+        ensure!(failed.contains(FAILED_ERROR), "FAILED row: {failed}");
+        ensure!(failed.contains("FAILED"), "FAILED row has no badge: {failed}");
+        let rows = b.count(".history-row").await?;
+        ensure!(rows == 100, "history lists {rows} rows, not the newest 100");
+        let note = b.text("#history-note").await?;
+        ensure!(note.contains(&format!("100 of {}", MANY + 3)), "history note: {note}");
+        let first = b.execute("return document.querySelector('.history-row').dataset.workflowId;").await?;
+        ensure!(first == json!("transfer-failed-1"), "newest finished workflow first, got {first}");
+        let done = b.text(r#".history-row[data-workflow-id="transfer-done-1"]"#).await?;
+        ensure!(done.contains("$900.00") && done.contains("$600.00"), "COMPLETED row: {done}");
+        let unsafe_links = b.execute("return document.querySelectorAll('a[href^=\"javascript:\"]').length;").await?;
+        ensure!(unsafe_links == json!(0), "a javascript: link was rendered");
+        let badge = b
+            .execute("return getComputedStyle(document.querySelector('.history-row[data-status=\"FAILED\"] .badge')).color;")
+            .await?;
+        ensure!(badge == json!("rgb(180, 35, 35)"), "FAILED badge colour: {badge}");
+
+        // The form: the server's message on a bad amount, the new id on success.
+        b.select("#from-account", "account_A").await?;
+        b.select("#to-account", EVIL_ACCOUNT).await?;
+        b.fill("#amount", "twelve").await?;
+        b.click("#transfer-submit").await?;
+        b.wait_for_text("#message", "amount must be a number of dollars").await?;
+        b.fill("#amount", "12.50").await?;
+        b.click("#transfer-submit").await?;
+        b.wait_for_text("#message", "Started transfer transfer-<new>-1").await?;
+        let sent = shared.lock().unwrap().transfers.clone();
+        ensure!(
+            sent == vec![
+                json!({"from_account": "account_A", "to_account": EVIL_ACCOUNT, "amount": "twelve"}),
+                json!({"from_account": "account_A", "to_account": EVIL_ACCOUNT, "amount": 12.5}),
+            ],
+            "transfer requests: {sent:?}"
+        );
+
+        // Real World Mode switch.
+        ensure!(b.text("#rwm-state").await? == "OFF", "Real World Mode should start OFF");
+        b.click("#real-world-mode").await?;
+        b.wait_for_text("#rwm-state", "ON").await?;
+        ensure!(shared.lock().unwrap().real_world_mode, "the switch did not reach the server");
+
+        // Reset asks first.
+        b.accept_confirms().await?;
+        b.click("#reset").await?;
+        b.wait_for_text("#message", "Database reset").await?;
+        ensure!(shared.lock().unwrap().resets == 1, "reset was not posted once");
+        ensure!(b.confirm_texts().await?.len() == 1, "reset did not ask for confirmation");
+
+        // An account's history panel.
+        b.execute_with(
+            "Array.from(document.querySelectorAll('.account-row')).find(r => r.dataset.account === arguments[0]).click();",
+            vec![json!(EVIL_ACCOUNT)],
+        )
+        .await?;
+        b.wait_for_js("!document.getElementById('account-history').hidden").await?;
+        let panel = b.wait_for_text("#account-history", "$200.50").await?;
+        ensure!(panel.contains(EVIL_ACCOUNT), "panel title: {panel}");
+        // Rendered text: the labels are styled in capitals.
+        ensure!(panel.to_lowercase().contains("total received"), "summary cards: {panel}");
+        let transfers = b.count("#account-transfers .transfer-row").await?;
+        ensure!(transfers == 2, "account transfers listed: {transfers}");
+
+        // Still nothing ran after all that re-rendering.
+        let pwned = b.execute("return [typeof window.pwned, document.querySelectorAll('img').length];").await?;
+        ensure!(pwned == json!(["undefined", 0]), "after interaction: {pwned}");
+
+        // Pictures to look at: a laptop screen and a narrow side tab.
+        // (Not the full page: a hundred history rows make it very tall.)
+        b.set_window_size(1280, 2000).await?;
+        b.screenshot(screenshot_path("page-sample")).await.context("page-sample screenshot")?;
+        b.set_window_size(430, 2400).await?;
+        b.screenshot(screenshot_path("page-sample-narrow")).await.context("narrow screenshot")?;
+        let overflow = b.execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;").await?;
+        ensure!(overflow.as_i64().is_some_and(|o| o <= 0), "the narrow page scrolls sideways by {overflow}px");
+
+        b.click("#account-history-close").await?;
+        b.wait_for_js("document.getElementById('account-history').hidden").await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_copes_with_hundreds_of_workflows() -> anyhow::Result<()> {
+    let shared = Shared::default();
+    shared.lock().unwrap().extra_running = 300;
+    let url = serve(shared.clone()).await?;
+    Browser::run_with_screenshot("page_many_workflows", |b| async move {
+        b.goto(&url).await?;
+        b.wait_for_js("document.querySelectorAll('.workflow-card').length === 302").await?;
+        ensure!(b.count(".history-row").await? == 100, "history is not capped at 100");
+        // A state with no get_state answer: the step comes from the running activity.
+        let steps = b
+            .execute(
+                "const card = document.querySelector('.workflow-card[data-workflow-id=\"transfer-bulk-000\"]');\
+                 return Array.from(card.querySelectorAll('.step'), s => s.className);",
+            )
+            .await?;
+        ensure!(
+            steps == json!(["step done", "step done", "step done", "step current retrying"]),
+            "steps inferred from the pending activity: {steps}"
+        );
+        // Unchanged data is not rendered again: a card node survives later polls.
+        b.execute("window.__firstCard = document.querySelector('.workflow-card');").await?;
+        b.wait_for_js("(window.__checks = (window.__checks || 0) + 1) > 30").await?; // a few polls pass
+        let same = b.execute("return window.__firstCard.isConnected && document.querySelectorAll('.workflow-card').length;").await?;
+        ensure!(same == json!(302), "after polling, first card still shown / card count: {same}");
+        Ok(())
+    })
+    .await
+}

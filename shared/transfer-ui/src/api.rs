@@ -1,0 +1,188 @@
+//! The Money Transfer API: what the page calls. Bad input is refused with a 400 and a
+//! message, and never starts a workflow.
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use bank::api::ApiError;
+use bank::api::extract::{AccountId, JsonBody};
+use bank::{AccountClient, Cents, ClientError};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use temporalio_client::{Client, UntypedWorkflow, WorkflowStartOptions};
+use temporalio_common::search_attributes::SearchAttributes;
+
+use crate::TransferModule;
+use crate::listing::Listing;
+use crate::payload::to_raw;
+use crate::state::{FROM_ACCOUNT, TO_ACCOUNT, TransferInput};
+use crate::views::{AccountSummary, AccountView, AccountWorkflowView};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub client: Client,
+    pub bank: AccountClient,
+    pub module: TransferModule,
+    pub listing: Listing,
+    pub web_ui_url: Option<String>,
+    pub namespace: String,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(|| async { page(INDEX_HTML, "text/html; charset=utf-8") }))
+        .route("/app.js", get(|| async { page(APP_JS, "text/javascript; charset=utf-8") }))
+        .route("/style.css", get(|| async { page(STYLE_CSS, "text/css; charset=utf-8") }))
+        .route("/api/config", get(config))
+        .route("/api/accounts", get(accounts))
+        .route("/api/transfer", post(start_transfer))
+        .route("/api/workflows", get(workflows))
+        .route("/api/workflows/{id}", get(workflow))
+        .route("/api/accounts/{id}/workflows", get(account_workflows))
+        .route("/api/real-world-mode", get(real_world_mode).post(set_real_world_mode))
+        .route("/api/reset", post(reset))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such page or API route") })
+        .layer(DefaultBodyLimit::max(bank::api::MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+// The page is compiled into the binary, so the UI runs from any directory.
+const INDEX_HTML: &str = include_str!("../static/index.html");
+const APP_JS: &str = include_str!("../static/app.js");
+const STYLE_CSS: &str = include_str!("../static/style.css");
+
+fn page(body: &'static str, content_type: &'static str) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-cache")], body)
+}
+
+type ApiResult = Result<Json<Value>, ApiError>;
+
+async fn config(State(app): State<AppState>) -> Json<Value> {
+    Json(json!({ "module": app.module.name, "temporal_ui_url": app.web_ui_url, "namespace": app.namespace }))
+}
+
+async fn accounts(State(app): State<AppState>) -> ApiResult {
+    let accounts = app.bank.list_accounts().await.map_err(bank_error)?;
+    let views: Vec<AccountView> =
+        accounts.into_iter().map(|a| AccountView { account_number: a.id, balance: a.balance }).collect();
+    Ok(Json(json!({ "accounts": views })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransferBody {
+    from_account: String,
+    to_account: String,
+    amount: Cents,
+}
+
+async fn start_transfer(State(app): State<AppState>, JsonBody(body): JsonBody<TransferBody>) -> ApiResult {
+    let input = validate(&app, body).await?;
+    let workflow_id = new_workflow_id();
+    // Set the search attributes at start too, so the transfer is findable even before a
+    // worker has run its first step.
+    let search_attributes = SearchAttributes::new([
+        FROM_ACCOUNT.value_set(input.from_account.clone()),
+        TO_ACCOUNT.value_set(input.to_account.clone()),
+    ]);
+    let options = WorkflowStartOptions::new(app.module.task_queue, workflow_id.clone())
+        .search_attributes(search_attributes)
+        .build();
+    let raw_input = to_raw(&input).map_err(|e| ApiError::internal(e.to_string()))?;
+    app.client
+        .start_workflow(UntypedWorkflow::new(app.module.workflow_type), raw_input, options)
+        .await
+        .map_err(temporal_error)?;
+    tracing::info!("started {workflow_id}: {} from {} to {}", input.amount, input.from_account, input.to_account);
+    Ok(Json(json!({ "workflow_id": workflow_id, "status": "started" })))
+}
+
+async fn validate(app: &AppState, body: TransferBody) -> Result<TransferInput, ApiError> {
+    if !body.amount.is_positive() {
+        return Err(ApiError::invalid_amount("amount must be greater than zero"));
+    }
+    if body.from_account == body.to_account {
+        return Err(ApiError::bad_request("from_account and to_account must be different accounts"));
+    }
+    let known = app.bank.list_accounts().await.map_err(bank_error)?;
+    for account in [&body.from_account, &body.to_account] {
+        if !known.iter().any(|k| &k.id == account) {
+            let message = format!("unknown account: {account}");
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "unknown_account", message));
+        }
+    }
+    Ok(TransferInput { from_account: body.from_account, to_account: body.to_account, amount: body.amount })
+}
+
+/// `transfer-<unix seconds>-<8 hex digits>`: sortable by eye, unique in practice.
+fn new_workflow_id() -> String {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
+    format!("transfer-{seconds}-{:08x}", rand::random::<u32>())
+}
+
+async fn workflows(State(app): State<AppState>) -> ApiResult {
+    let transfers = app.listing.transfers(None).await.map_err(temporal_error)?;
+    Ok(Json(json!({ "workflows": transfers })))
+}
+
+async fn workflow(State(app): State<AppState>, axum::extract::Path(id): axum::extract::Path<String>) -> ApiResult {
+    match app.listing.transfer(&id).await.map_err(temporal_error)? {
+        Some(view) => Ok(Json(serde_json::to_value(view).unwrap_or_default())),
+        None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no transfer with id {id}"))),
+    }
+}
+
+async fn account_workflows(State(app): State<AppState>, AccountId(account): AccountId) -> ApiResult {
+    // AccountId only lets letters, digits, '_' and '-' through: safe inside the quotes.
+    let filter = format!("from_account = '{account}' OR to_account = '{account}'");
+    let transfers = app.listing.transfers(Some(&filter)).await.map_err(temporal_error)?;
+    let views: Vec<AccountWorkflowView> = transfers
+        .into_iter()
+        .map(|workflow| {
+            let sent = workflow.from_account.as_deref() == Some(account.as_str());
+            let counterparty = if sent { workflow.to_account.clone() } else { workflow.from_account.clone() };
+            AccountWorkflowView { workflow, direction: if sent { "sent" } else { "received" }, counterparty }
+        })
+        .collect();
+    let summary = AccountSummary::of(&views);
+    Ok(Json(json!({ "account_id": account, "workflows": views, "summary": summary })))
+}
+
+async fn real_world_mode(State(app): State<AppState>) -> ApiResult {
+    let settings = app.bank.real_world_mode().await.map_err(bank_error)?;
+    Ok(Json(json!({ "enabled": settings.enabled })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RealWorldModeBody {
+    enabled: bool,
+}
+
+async fn set_real_world_mode(State(app): State<AppState>, JsonBody(body): JsonBody<RealWorldModeBody>) -> ApiResult {
+    let settings = app.bank.set_real_world_mode(body.enabled).await.map_err(bank_error)?;
+    tracing::info!("Real World Mode switched {}", if settings.enabled { "ON" } else { "off" });
+    Ok(Json(json!({ "enabled": settings.enabled })))
+}
+
+async fn reset(State(app): State<AppState>) -> ApiResult {
+    app.bank.reset().await.map_err(bank_error)?;
+    tracing::info!("bank reset to the starting balances");
+    Ok(Json(json!({ "status": "reset" })))
+}
+
+/// The account API's own refusals pass through; its absence is a 502.
+fn bank_error(error: ClientError) -> ApiError {
+    match error {
+        ClientError::Business { status, code, message, .. } => {
+            ApiError::new(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &code, message)
+        }
+        other => ApiError::new(StatusCode::BAD_GATEWAY, "account_api_unavailable", other.to_string()),
+    }
+}
+
+fn temporal_error(error: impl std::fmt::Display) -> ApiError {
+    ApiError::new(StatusCode::BAD_GATEWAY, "temporal_unavailable", format!("Temporal: {error}"))
+}

@@ -1,0 +1,77 @@
+//! What a *finished* transfer was and how it ended, read once from its event history and
+//! kept: a closed workflow never changes, so the page's polling costs the server nothing.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use temporalio_client::{Client, UntypedWorkflow, WorkflowFetchHistoryOptions};
+use temporalio_common::protos::temporal::api::failure::v1::Failure;
+use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
+
+use crate::payload::from_payload;
+use crate::state::TransferInput;
+
+#[derive(Debug, Clone, Default)]
+pub struct ClosedTransfer {
+    pub input: Option<TransferInput>,
+    pub result: Option<serde_json::Value>,
+    pub error: Option<String>,
+}
+
+/// Closed transfers by run id.
+#[derive(Clone, Default)]
+pub struct ClosedCache(Arc<Mutex<HashMap<String, ClosedTransfer>>>);
+
+impl ClosedCache {
+    pub async fn get(&self, client: &Client, workflow_id: &str, run_id: &str) -> ClosedTransfer {
+        if let Some(found) = self.0.lock().unwrap().get(run_id) {
+            return found.clone();
+        }
+        match read(client, workflow_id).await {
+            Ok(closed) => {
+                self.0.lock().unwrap().insert(run_id.to_string(), closed.clone());
+                closed
+            }
+            // Not cached: the next poll tries again.
+            Err(error) => ClosedTransfer { error: Some(format!("history not readable: {error}")), ..Default::default() },
+        }
+    }
+}
+
+async fn read(client: &Client, workflow_id: &str) -> anyhow::Result<ClosedTransfer> {
+    let handle = client.get_workflow_handle::<UntypedWorkflow>(workflow_id);
+    let events = handle.fetch_history(WorkflowFetchHistoryOptions::default()).into_events().await?;
+    let mut closed = ClosedTransfer::default();
+    for event in events {
+        match event.attributes {
+            Some(Attributes::WorkflowExecutionStartedEventAttributes(started)) => {
+                let input = started.input.as_ref().and_then(|p| p.payloads.first());
+                closed.input = from_payload(input).ok();
+            }
+            Some(Attributes::WorkflowExecutionCompletedEventAttributes(done)) => {
+                let result = done.result.as_ref().and_then(|p| p.payloads.first());
+                closed.result = from_payload(result).ok();
+            }
+            Some(Attributes::WorkflowExecutionFailedEventAttributes(failed)) => {
+                closed.error = failed.failure.as_ref().map(root_message);
+            }
+            Some(Attributes::WorkflowExecutionTerminatedEventAttributes(terminated)) => {
+                closed.error = Some(format!("terminated: {}", terminated.reason));
+            }
+            Some(Attributes::WorkflowExecutionTimedOutEventAttributes(_)) => {
+                closed.error = Some("timed out".into());
+            }
+            _ => {}
+        }
+    }
+    Ok(closed)
+}
+
+/// The innermost cause's message: "insufficient funds…", not "activity failed".
+pub fn root_message(failure: &Failure) -> String {
+    let mut current = failure;
+    while let Some(cause) = current.cause.as_deref() {
+        current = cause;
+    }
+    current.message.clone()
+}

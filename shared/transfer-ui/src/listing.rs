@@ -1,0 +1,148 @@
+//! Reading transfers back from Temporal, cheaply enough for a page that polls every second:
+//! one visibility listing, then, concurrently and bounded, a describe and a Query for each
+//! *running* transfer; finished ones come from a cache of their histories.
+
+use std::time::{Duration, SystemTime};
+
+use futures::{StreamExt, TryStreamExt};
+use temporalio_client::{
+    Client, UntypedQuery, UntypedWorkflow, WorkflowDescribeOptions, WorkflowExecution,
+    WorkflowExecutionStatus, WorkflowListOptions, WorkflowQueryOptions,
+};
+use temporalio_common::data_converters::RawValue;
+
+use crate::TransferModule;
+use crate::history::{ClosedCache, root_message};
+use crate::payload::from_payload;
+use crate::state::{FROM_ACCOUNT, TO_ACCOUNT, TransferState};
+use crate::views::{PendingActivityView, WorkflowTaskView, WorkflowView};
+
+/// How many describe/Query calls run at once.
+const CONCURRENCY: usize = 16;
+/// The page shows at most this many transfers.
+pub const MAX_LISTED: usize = 1000;
+
+#[derive(Clone)]
+pub struct Listing {
+    client: Client,
+    module: TransferModule,
+    web_ui: Option<(String, String)>, // (base URL, namespace)
+    closed: ClosedCache,
+}
+
+impl Listing {
+    pub fn new(client: Client, module: TransferModule, web_ui_url: Option<String>, namespace: String) -> Self {
+        Self { client, module, web_ui: web_ui_url.map(|url| (url, namespace)), closed: ClosedCache::default() }
+    }
+
+    /// Transfers of this module, newest first; `filter` narrows the visibility query.
+    pub async fn transfers(&self, filter: Option<&str>) -> anyhow::Result<Vec<WorkflowView>> {
+        let mut query = format!("WorkflowType = '{}'", self.module.workflow_type);
+        if let Some(filter) = filter {
+            query = format!("{query} AND ({filter})");
+        }
+        let options = WorkflowListOptions::builder().limit(MAX_LISTED).build();
+        let mut executions: Vec<WorkflowExecution> = self.client.list_workflows(query, options).try_collect().await?;
+        executions.sort_by_key(|e| std::cmp::Reverse(e.start_time()));
+        let views = futures::stream::iter(executions).map(|e| self.view(e)).buffered(CONCURRENCY);
+        Ok(views.collect().await)
+    }
+
+    /// One transfer by workflow id, if it is one of this module's.
+    pub async fn transfer(&self, workflow_id: &str) -> anyhow::Result<Option<WorkflowView>> {
+        let escaped = workflow_id.replace('\\', "\\\\").replace('\'', "\\'");
+        Ok(self.transfers(Some(&format!("WorkflowId = '{escaped}'"))).await?.into_iter().next())
+    }
+
+    async fn view(&self, execution: WorkflowExecution) -> WorkflowView {
+        let attributes = execution.search_attributes();
+        let mut view = WorkflowView {
+            workflow_id: execution.id().to_string(),
+            status: status_name(execution.status()).to_string(),
+            start_time: execution.start_time().map(rfc3339),
+            close_time: execution.close_time().map(rfc3339),
+            from_account: attributes.get(&FROM_ACCOUNT),
+            to_account: attributes.get(&TO_ACCOUNT),
+            amount: None,
+            state: None,
+            result: None,
+            error: None,
+            pending_activity: None,
+            workflow_task_failing: None,
+            web_ui_url: self.web_ui.as_ref().map(|(url, ns)| workshop::web_ui::workflow_link(url, ns, execution.id())),
+        };
+        if execution.status() == WorkflowExecutionStatus::Running {
+            self.add_live_state(&mut view).await;
+        } else {
+            let closed = self.closed.get(&self.client, execution.id(), execution.run_id()).await;
+            if let Some(input) = closed.input {
+                view.from_account.get_or_insert(input.from_account);
+                view.to_account.get_or_insert(input.to_account);
+                view.amount = Some(input.amount);
+            }
+            (view.result, view.error) = (closed.result, closed.error);
+        }
+        view
+    }
+
+    /// A running transfer: its own account of its progress (Query) and the server's view of
+    /// what is being retried (describe), asked at the same time.
+    async fn add_live_state(&self, view: &mut WorkflowView) {
+        let handle = self.client.get_workflow_handle::<UntypedWorkflow>(view.workflow_id.clone());
+        let query = handle.query(
+            UntypedQuery::<UntypedWorkflow>::new("get_state"),
+            RawValue::new(vec![]),
+            WorkflowQueryOptions::default(),
+        );
+        let describe = handle.describe(WorkflowDescribeOptions::default());
+        let (state, description) = tokio::join!(query, describe);
+
+        match state.map_err(anyhow::Error::from).and_then(|raw| from_payload::<TransferState>(raw.payloads.first())) {
+            Ok(state) => {
+                if let Some(input) = &state.input {
+                    view.amount = Some(input.amount);
+                    view.from_account.get_or_insert(input.from_account.clone());
+                    view.to_account.get_or_insert(input.to_account.clone());
+                }
+                view.state = Some(state);
+            }
+            Err(error) => view.error = Some(format!("get_state Query failed: {error}")),
+        }
+        if let Ok(description) = description {
+            let raw = description.raw();
+            view.pending_activity = raw.pending_activities.first().map(|activity| PendingActivityView {
+                activity_type: activity.activity_type.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+                attempt: activity.attempt,
+                last_failure: activity.last_failure.as_ref().map(root_message),
+                next_retry_in_secs: activity.next_attempt_schedule_time.as_ref().map(|at| seconds_from_now(at.seconds, at.nanos)),
+            });
+            view.workflow_task_failing = raw
+                .pending_workflow_task
+                .as_ref()
+                .filter(|task| task.attempt > 1)
+                .map(|task| WorkflowTaskView { attempt: task.attempt });
+        }
+    }
+}
+
+pub fn status_name(status: WorkflowExecutionStatus) -> &'static str {
+    match status {
+        WorkflowExecutionStatus::Running => "RUNNING",
+        WorkflowExecutionStatus::Completed => "COMPLETED",
+        WorkflowExecutionStatus::Failed => "FAILED",
+        WorkflowExecutionStatus::Canceled => "CANCELED",
+        WorkflowExecutionStatus::Terminated => "TERMINATED",
+        WorkflowExecutionStatus::TimedOut => "TIMED_OUT",
+        WorkflowExecutionStatus::ContinuedAsNew => "CONTINUED_AS_NEW",
+        _ => "UNKNOWN",
+    }
+}
+
+fn rfc3339(time: SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(time).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn seconds_from_now(seconds: i64, nanos: i32) -> f64 {
+    let at = SystemTime::UNIX_EPOCH + Duration::new(seconds.max(0) as u64, nanos.max(0) as u32);
+    at.duration_since(SystemTime::now()).map(|d| d.as_secs_f64()).unwrap_or(0.0)
+}

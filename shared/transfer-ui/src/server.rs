@@ -1,0 +1,80 @@
+//! Serving the Money Transfer API and page.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use bank::AccountClient;
+use clap::Args;
+use temporalio_client::Client;
+use tokio::net::TcpListener;
+use workshop::TemporalTarget;
+
+use crate::TransferModule;
+use crate::api::{AppState, router};
+use crate::listing::Listing;
+
+#[derive(Args, Debug, Clone)]
+pub struct UiArgs {
+    /// Interface to listen on (0.0.0.0 serves other machines, e.g. the lab's browser tabs).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    #[arg(long, default_value_t = 5001)]
+    pub port: u16,
+}
+
+/// Everything the UI server needs.
+pub struct UiConfig {
+    pub host: String,
+    pub port: u16,
+    pub module: TransferModule,
+    pub bank: AccountClient,
+}
+
+pub struct BoundUi {
+    listener: TcpListener,
+    pub address: SocketAddr,
+    state: AppState,
+}
+
+pub async fn bind(config: UiConfig, client: Client, target: &TemporalTarget) -> anyhow::Result<BoundUi> {
+    let listener = TcpListener::bind((config.host.as_str(), config.port)).await.with_context(|| {
+        format!(
+            "port {} is already in use: is another Money Transfer UI running? Stop it, or choose another port",
+            config.port
+        )
+    })?;
+    let address = listener.local_addr()?;
+    let listing = Listing::new(client.clone(), config.module.clone(), target.ui_url.clone(), target.namespace.clone());
+    let state = AppState {
+        client,
+        bank: config.bank,
+        module: config.module,
+        listing,
+        web_ui_url: target.ui_url.clone(),
+        namespace: target.namespace.clone(),
+    };
+    Ok(BoundUi { listener, address, state })
+}
+
+impl BoundUi {
+    /// The address to open in a browser ("localhost" when bound to every interface).
+    pub fn url(&self) -> String {
+        let host = if self.address.ip().is_unspecified() { "localhost".to_string() } else { self.address.ip().to_string() };
+        format!("http://{host}:{}", self.address.port())
+    }
+
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await?;
+        Ok(())
+    }
+}
+
+/// `ui`: the Money Transfer UI alone (the account API and a worker run elsewhere).
+pub async fn run(args: UiArgs, api: bank::cli::ApiUrlArgs, module: TransferModule) -> anyhow::Result<()> {
+    workshop::logging::init();
+    let (client, target) = workshop::connect().await?;
+    let config = UiConfig { host: args.host, port: args.port, module, bank: api.client() };
+    let ui = bind(config, client, &target).await?;
+    println!("UI ready at {} (account API at {}). Ctrl-C stops it.", ui.url(), api.api_url);
+    ui.serve(workshop::stop_requested()).await
+}

@@ -1,0 +1,101 @@
+//! `cargo run -p module03` (and 04): the account API, the Money Transfer UI and the worker
+//! in one process, started in order, each checked ready, all stopped by one Ctrl-C.
+
+use std::path::Path;
+
+use bank::Cents;
+use bank::cli::{AccountApiArgs, ApiUrlArgs};
+use clap::Args;
+use temporalio_client::Client;
+use temporalio_sdk::Worker;
+use tokio::sync::watch;
+use tracing::Instrument;
+
+use crate::{TransferModule, UiConfig};
+
+#[derive(Args, Debug, Clone)]
+pub struct ServicesArgs {
+    /// Interface for both servers (0.0.0.0 serves the lab's browser tabs).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port of the account API.
+    #[arg(long, default_value_t = 5000)]
+    pub api_port: u16,
+    /// Port of the Money Transfer UI.
+    #[arg(long, default_value_t = 5001)]
+    pub ui_port: u16,
+    /// The bank's SQLite database file.
+    #[arg(long, env = "BANK_DB")]
+    pub db: Option<std::path::PathBuf>,
+    /// Start with Real World Mode on (the page's toggle switches it at run time).
+    #[arg(long, env = "REAL_WORLD_MODE")]
+    pub real_world_mode: bool,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long, default_value_t = 30)]
+    pub slow_secs: u64,
+    #[arg(long, default_value_t = 0.0)]
+    pub lost_response_rate: f64,
+}
+
+/// What a module plugs in: its names, its bank, and how to build its worker.
+pub struct ModuleParts<'a> {
+    pub module: TransferModule,
+    pub initial_balances: &'a [(&'a str, Cents)],
+    pub default_db: &'a Path,
+    pub build_worker: &'a dyn Fn(Client, &ApiUrlArgs) -> anyhow::Result<Worker>,
+}
+
+pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Result<()> {
+    workshop::logging::init();
+    let (client, target) = workshop::connect().await?;
+    println!("Temporal: {} (namespace {})", target.address, target.namespace);
+
+    let api_args = AccountApiArgs {
+        host: args.host.clone(),
+        port: args.api_port,
+        db: args.db.clone(),
+        real_world_mode: args.real_world_mode,
+        seed: args.seed,
+        slow_secs: args.slow_secs,
+        lost_response_rate: args.lost_response_rate,
+    };
+    // The balance reads stay reliable here, or the page would be unusable in Real World Mode.
+    let config = api_args.config(parts.default_db, parts.initial_balances, false, false);
+    let account_api = bank::bind(&config).await?;
+    let api_url = ApiUrlArgs { api_url: format!("http://127.0.0.1:{}", account_api.local_addr().port()) };
+    println!("Account API ready at {} (database {})", account_api.url(), workshop::paths::display(&config.db_path));
+
+    let ui_config = UiConfig { host: args.host.clone(), port: args.ui_port, module: parts.module.clone(), bank: api_url.client() };
+    let ui = crate::server::bind(ui_config, client.clone(), &target).await?;
+    let ui_url = ui.url();
+
+    let mut worker = (parts.build_worker)(client, &api_url)?;
+    let stop_worker = worker.shutdown_handle();
+    println!("Worker polling task queue {}", parts.module.task_queue);
+    println!("\nUI ready at {ui_url}  (Temporal Web UI: {})", target.ui_url.as_deref().unwrap_or("see your cluster"));
+    println!("Ctrl-C stops everything.\n");
+
+    let (stop, stopped) = watch::channel(false);
+    let wait = move |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let api_task = tokio::spawn(account_api.serve(wait(stopped.clone())).instrument(tracing::info_span!("account-api")));
+    let ui_task = tokio::spawn(ui.serve(wait(stopped.clone())).instrument(tracing::info_span!("ui")));
+    let run = worker.run();
+    tokio::pin!(run);
+    let worker_result = tokio::select! {
+        result = &mut run => result, // the worker stopped by itself: an error
+        _ = workshop::stop_requested() => {
+            println!("\nStopping the worker, the UI and the account API...");
+            stop_worker();
+            run.await
+        }
+    };
+    let _ = stop.send(true);
+    worker_result?;
+    api_task.await??;
+    ui_task.await??;
+    println!("All stopped. Transfers that were running wait in Temporal for the next worker.");
+    Ok(())
+}
