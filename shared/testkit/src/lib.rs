@@ -14,10 +14,12 @@ pub mod browser;
 pub mod history;
 mod program;
 mod server;
+mod services;
 mod temp_dir;
 
 pub use account_api::TestAccountApi;
 pub use program::{Program, eventually};
+pub use services::TransferServices;
 pub use temp_dir::TempDir;
 pub use server::{TestServer, free_port};
 

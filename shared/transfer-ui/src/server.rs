@@ -57,9 +57,10 @@ pub async fn bind(config: UiConfig, client: Client, target: &TemporalTarget) -> 
 }
 
 impl BoundUi {
-    /// The address to open in a browser ("localhost" when bound to every interface).
+    /// The address to open in a browser ("localhost" for loopback or every interface).
     pub fn url(&self) -> String {
-        let host = if self.address.ip().is_unspecified() { "localhost".to_string() } else { self.address.ip().to_string() };
+        let ip = self.address.ip();
+        let host = if ip.is_unspecified() || ip.is_loopback() { "localhost".to_string() } else { ip.to_string() };
         format!("http://{host}:{}", self.address.port())
     }
 

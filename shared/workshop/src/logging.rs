@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
 /// The default shows our own info lines and only warnings from everything else.
-const DEFAULT_FILTER: &str = "warn,module01=info,module02=info,module03=info,module04=info,bank=info,workshop=info";
+const DEFAULT_FILTER: &str = "warn,transfer_ui=info,module01=info,module02=info,module03=info,module04=info,bank=info,workshop=info";
 
 fn filter() -> EnvFilter {
     EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER))
