@@ -38,8 +38,9 @@ pub enum ClientError {
         requested_amount: Option<Cents>,
     },
 
-    /// The API failed or did not answer (5xx, timeout, connection refused).
-    /// Worth retrying; a change may or may not have been applied.
+    /// The API failed or did not answer (5xx, timeout, connection refused), or something
+    /// that is not the account API answered (a wrong URL). Worth retrying; a change may or
+    /// may not have been applied.
     #[error("{message}")]
     Transient {
         /// `None` when no HTTP answer arrived at all.
@@ -49,16 +50,16 @@ pub enum ClientError {
         message: String,
     },
 
-    /// The answer made no sense (e.g. not the JSON we expected). A bug,
-    /// not bad luck: retrying will not help.
+    /// A success answer we could not read (e.g. not the JSON we expected): a bug or the wrong
+    /// server. Retryable too: once the code or the URL is fixed, the next attempt succeeds.
     #[error("unexpected answer from the account API: {message}")]
     Unexpected { message: String },
 }
 
 impl ClientError {
-    /// True for errors that a retry might fix.
+    /// True for errors that a retry might fix: everything but the bank's own refusals.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, ClientError::Transient { .. })
+        !matches!(self, ClientError::Business { .. })
     }
 
     /// The API's machine-readable error code, if it sent one.
@@ -259,40 +260,30 @@ impl AccountClient {
     }
 }
 
-/// 5xx and "try later" statuses are transient; other 4xx are business errors.
+/// Only the bank's own refusals (a 4xx with its JSON error body) are business errors.
+/// Everything else (5xx, "try later", or a 4xx from something that is not the account API,
+/// such as a wrong URL) is transient: fix the cause and a retry can succeed.
 fn classify(status: StatusCode, body: Option<ErrorBody>, raw: &[u8]) -> ClientError {
-    let (code, message, current_balance, requested_amount) = match body {
-        Some(body) => (
-            Some(body.code),
-            body.error,
-            body.current_balance,
-            body.requested_amount,
-        ),
-        None => (None, format!("{status}: {}", preview(raw)), None, None),
-    };
-    let try_later = status.is_server_error()
-        || status == StatusCode::REQUEST_TIMEOUT
-        || status == StatusCode::TOO_MANY_REQUESTS;
-
-    if try_later {
-        let message = format!("account API answered {status}: {message}");
-        ClientError::Transient {
+    match body {
+        Some(body) if status.is_client_error() && !matches!(status, StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS) => {
+            ClientError::Business {
+                status: status.as_u16(),
+                code: body.code,
+                message: body.error,
+                current_balance: body.current_balance,
+                requested_amount: body.requested_amount,
+            }
+        }
+        Some(body) => ClientError::Transient {
             status: Some(status.as_u16()),
-            code,
-            message,
-        }
-    } else if status.is_client_error() {
-        ClientError::Business {
-            status: status.as_u16(),
-            code: code.unwrap_or_else(|| format!("http_{}", status.as_u16())),
-            message,
-            current_balance,
-            requested_amount,
-        }
-    } else {
-        ClientError::Unexpected {
-            message: format!("{status}: {message}"),
-        }
+            code: Some(body.code),
+            message: format!("account API answered {status}: {}", body.error),
+        },
+        None => ClientError::Transient {
+            status: Some(status.as_u16()),
+            code: None,
+            message: format!("answered {status}, and not like the account API (wrong URL?): {}", preview(raw)),
+        },
     }
 }
 
@@ -338,8 +329,11 @@ mod tests {
             let error = classify(StatusCode::from_u16(status).unwrap(), body("x"), b"");
             assert!(error.is_retryable(), "{status}");
         }
+        // A 404 page that is not the bank's JSON: some other server (a wrong URL). Retrying
+        // helps once the URL is fixed.
         let plain = classify(StatusCode::NOT_FOUND, None, b"Not Found");
-        assert_eq!(plain.code(), Some("http_404"));
+        assert!(plain.is_retryable());
+        assert_eq!(plain.status(), Some(404));
     }
 
     #[test]

@@ -21,6 +21,8 @@ use crate::views::{PendingActivityView, WorkflowTaskView, WorkflowView};
 const CONCURRENCY: usize = 16;
 /// The page shows at most this many transfers.
 pub const MAX_LISTED: usize = 1000;
+/// How long a Query may take before the page shows the transfer without its state.
+const QUERY_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(Clone)]
 pub struct Listing {
@@ -94,10 +96,16 @@ impl Listing {
             RawValue::new(vec![]),
             WorkflowQueryOptions::default(),
         );
+        // Without a worker nobody can answer a Query: give up quickly, the page polls again.
+        let query = tokio::time::timeout(QUERY_TIMEOUT, query);
         let describe = handle.describe(WorkflowDescribeOptions::default());
         let (state, description) = tokio::join!(query, describe);
+        let state = match state {
+            Ok(answer) => answer.map_err(anyhow::Error::from),
+            Err(_) => Err(anyhow::anyhow!("no worker answered within {QUERY_TIMEOUT:?}")),
+        };
 
-        match state.map_err(anyhow::Error::from).and_then(|raw| from_payload::<TransferState>(raw.payloads.first())) {
+        match state.and_then(|raw| from_payload::<TransferState>(raw.payloads.first())) {
             Ok(state) => {
                 if let Some(input) = &state.input {
                     view.amount = Some(input.amount);
@@ -111,7 +119,7 @@ impl Listing {
         if let Ok(description) = description {
             let raw = description.raw();
             view.pending_activity = raw.pending_activities.first().map(|activity| PendingActivityView {
-                activity_type: activity.activity_type.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+                activity_type: activity.activity_type.as_ref().map(|t| short_name(&t.name)).unwrap_or_default(),
                 attempt: activity.attempt,
                 last_failure: activity.last_failure.as_ref().map(root_message),
                 next_retry_in_secs: activity.next_attempt_schedule_time.as_ref().map(|at| seconds_from_now(at.seconds, at.nanos)),
@@ -123,6 +131,11 @@ impl Listing {
                 .map(|task| WorkflowTaskView { attempt: task.attempt });
         }
     }
+}
+
+/// "BankActivities::withdraw" → "withdraw": the step name the page knows.
+fn short_name(activity_type: &str) -> String {
+    activity_type.rsplit("::").next().unwrap_or(activity_type).to_string()
 }
 
 pub fn status_name(status: WorkflowExecutionStatus) -> &'static str {

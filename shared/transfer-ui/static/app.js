@@ -504,6 +504,17 @@
     return box;
   }
 
+  // The workflow's own code keeps failing (a workflow task, not an activity): Temporal
+  // retries it until a fixed worker runs it, and the transfer waits where it was.
+  function buildTaskFailure(w) {
+    if (!w.workflow_task_failing) return null;
+    return el('div', { class: 'retry-info retrying task-failing' },
+      el('div', { class: 'retry-line' },
+        el('span', { class: 'retry-step' }, 'Workflow code failing'),
+        el('span', { class: 'attempt' }, 'workflow task attempt ' + str(w.workflow_task_failing.attempt))),
+      w.error ? el('div', { class: 'last-failure' }, str(w.error)) : null);
+  }
+
   function buildCard(w) {
     const card = el('article', { class: 'workflow-card' });
     card.dataset.workflowId = str(w.workflow_id);
@@ -516,6 +527,8 @@
     card.appendChild(list);
     const retry = buildRetryInfo(w, current);
     if (retry) card.appendChild(retry);
+    const stuck = buildTaskFailure(w);
+    if (stuck) card.appendChild(stuck);
     const foot = el('div', { class: 'card-foot' }, el('span', { class: 'muted' }, 'started ', timeElement(w.start_time)));
     const link = webUiLink(w);
     if (link) foot.appendChild(link);
