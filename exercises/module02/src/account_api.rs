@@ -17,7 +17,7 @@ pub const INITIAL_BALANCES: &[(&str, Cents)] =
 
 /// Where the account API keeps its balances unless `--db` / `BANK_DB` says otherwise.
 pub fn default_db() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bank.db")
+    workshop::paths::workspace_root().join("exercises/module02/bank.db")
 }
 
 pub async fn run(args: AccountApiArgs) -> anyhow::Result<()> {

@@ -16,11 +16,3 @@ pub fn build(client: Client, api: &ApiUrlArgs) -> anyhow::Result<Worker> {
         .build();
     Ok(Worker::new(workshop::runtime()?, client, options)?)
 }
-
-/// `worker`: the worker alone, until Ctrl-C.
-pub async fn run(api: &ApiUrlArgs) -> anyhow::Result<()> {
-    let (client, target) = workshop::connect().await?;
-    let mut worker = build(client, api)?;
-    println!("Worker on {} polling {}; bank at {}. Ctrl-C stops it.", target.address, MODULE.task_queue, api.api_url);
-    workshop::run_until_ctrl_c(&mut worker).await
-}

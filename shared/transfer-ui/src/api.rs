@@ -11,13 +11,11 @@ use bank::api::extract::{AccountId, JsonBody};
 use bank::{AccountClient, Cents, ClientError};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use temporalio_client::{Client, UntypedWorkflow, WorkflowStartOptions};
-use temporalio_common::search_attributes::SearchAttributes;
+use temporalio_client::Client;
 
 use crate::TransferModule;
 use crate::listing::Listing;
-use crate::payload::to_raw;
-use crate::state::{FROM_ACCOUNT, TO_ACCOUNT, TransferInput};
+use crate::state::TransferInput;
 use crate::views::{AccountSummary, AccountView, AccountWorkflowView};
 
 #[derive(Clone)]
@@ -80,21 +78,7 @@ struct TransferBody {
 
 async fn start_transfer(State(app): State<AppState>, JsonBody(body): JsonBody<TransferBody>) -> ApiResult {
     let input = validate(&app, body).await?;
-    let workflow_id = new_workflow_id();
-    // Set the search attributes at start too, so the transfer is findable even before a
-    // worker has run its first step.
-    let search_attributes = SearchAttributes::new([
-        FROM_ACCOUNT.value_set(input.from_account.clone()),
-        TO_ACCOUNT.value_set(input.to_account.clone()),
-    ]);
-    let options = WorkflowStartOptions::new(app.module.task_queue, workflow_id.clone())
-        .search_attributes(search_attributes)
-        .build();
-    let raw_input = to_raw(&input).map_err(|e| ApiError::internal(e.to_string()))?;
-    app.client
-        .start_workflow(UntypedWorkflow::new(app.module.workflow_type), raw_input, options)
-        .await
-        .map_err(temporal_error)?;
+    let workflow_id = crate::start_transfer(&app.client, &app.module, &input).await.map_err(temporal_error)?;
     tracing::info!("started {workflow_id}: {} from {} to {}", input.amount, input.from_account, input.to_account);
     Ok(Json(json!({ "workflow_id": workflow_id, "status": "started" })))
 }
@@ -114,12 +98,6 @@ async fn validate(app: &AppState, body: TransferBody) -> Result<TransferInput, A
         }
     }
     Ok(TransferInput { from_account: body.from_account, to_account: body.to_account, amount: body.amount })
-}
-
-/// `transfer-<unix seconds>-<8 hex digits>`: sortable by eye, unique in practice.
-fn new_workflow_id() -> String {
-    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
-    format!("transfer-{seconds}-{:08x}", rand::random::<u32>())
 }
 
 async fn workflows(State(app): State<AppState>) -> ApiResult {

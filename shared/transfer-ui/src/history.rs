@@ -75,3 +75,24 @@ pub fn root_message(failure: &Failure) -> String {
     }
     current.message.clone()
 }
+
+/// For a running transfer whose workflow code keeps failing (no Query can be answered):
+/// its input and the message of the latest workflow task failure.
+pub async fn failing_task(client: &Client, workflow_id: &str) -> anyhow::Result<(Option<TransferInput>, Option<String>)> {
+    let handle = client.get_workflow_handle::<UntypedWorkflow>(workflow_id);
+    let events = handle.fetch_history(WorkflowFetchHistoryOptions::default()).into_events().await?;
+    let mut input = None;
+    let mut failure = None;
+    for event in events {
+        match event.attributes {
+            Some(Attributes::WorkflowExecutionStartedEventAttributes(started)) => {
+                input = from_payload(started.input.as_ref().and_then(|p| p.payloads.first())).ok();
+            }
+            Some(Attributes::WorkflowTaskFailedEventAttributes(failed)) => {
+                failure = failed.failure.as_ref().map(root_message);
+            }
+            _ => {}
+        }
+    }
+    Ok((input, failure))
+}

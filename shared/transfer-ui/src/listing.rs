@@ -12,7 +12,7 @@ use temporalio_client::{
 use temporalio_common::data_converters::RawValue;
 
 use crate::TransferModule;
-use crate::history::{ClosedCache, root_message};
+use crate::history::{ClosedCache, failing_task, root_message};
 use crate::payload::from_payload;
 use crate::state::{FROM_ACCOUNT, TO_ACCOUNT, TransferState};
 use crate::views::{PendingActivityView, WorkflowTaskView, WorkflowView};
@@ -129,6 +129,13 @@ impl Listing {
                 .as_ref()
                 .filter(|task| task.attempt > 1)
                 .map(|task| WorkflowTaskView { attempt: task.attempt });
+        }
+        if view.workflow_task_failing.is_some() && view.state.is_none() {
+            // The workflow's own code fails, so it cannot answer the Query: say why, from history.
+            if let Ok((input, failure)) = failing_task(&self.client, &view.workflow_id).await {
+                view.amount = input.map(|i| i.amount);
+                view.error = failure.map(|message| format!("workflow task failed: {message}"));
+            }
         }
     }
 }

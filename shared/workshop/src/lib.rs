@@ -8,6 +8,7 @@ pub mod cli_tool;
 pub mod connection;
 pub mod dev_server;
 pub mod logging;
+pub mod panics;
 pub mod paths;
 pub mod web_ui;
 pub mod worker;

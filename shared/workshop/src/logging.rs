@@ -6,8 +6,10 @@ use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
-/// The default shows our own info lines and only warnings from everything else.
-const DEFAULT_FILTER: &str = "warn,transfer_ui=info,module01=info,module02=info,module03=info,module04=info,bank=info,workshop=info";
+/// The default shows our own info lines and only warnings from everything else, except the
+/// SDK's two warnings per failed workflow task: the panic hook (`panics.rs`) already printed
+/// one clear line for it.
+const DEFAULT_FILTER: &str = "warn,temporalio_sdk::workflow_future=error,temporalio_sdk_core::worker::workflow=error,transfer_ui=info,module01=info,module02=info,module03=info,module04=info,bank=info,workshop=info";
 
 fn filter() -> EnvFilter {
     EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER))

@@ -27,6 +27,7 @@ pub fn runtime() -> anyhow::Result<&'static temporalio_sdk::Runtime> {
 
 fn new_runtime() -> anyhow::Result<temporalio_sdk::Runtime> {
     logging::init();
+    crate::panics::install_one_line_hook();
     let telemetry = TelemetryOptions::builder()
         .subscriber_override(Arc::new(logging::subscriber()))
         .build();

@@ -1,0 +1,102 @@
+//! The command line of modules 3 and 4: the same programs, flags and environment in both.
+
+use std::path::PathBuf;
+
+use bank::Cents;
+use bank::cli::{AccountApiArgs, ApiUrlArgs};
+use clap::{Parser, Subcommand};
+use temporalio_client::Client;
+use temporalio_sdk::Worker;
+
+use crate::TransferModule;
+use crate::services::{ModuleParts, ServicesArgs};
+
+/// The ten accounts of modules 3 and 4.
+pub const INITIAL_BALANCES: &[(&str, Cents)] = &[
+    ("account_A", Cents::dollars(1000)),
+    ("account_B", Cents::dollars(500)),
+    ("account_C", Cents::dollars(750)),
+    ("account_D", Cents::dollars(1200)),
+    ("account_E", Cents::dollars(300)),
+    ("account_F", Cents::dollars(900)),
+    ("account_G", Cents::dollars(600)),
+    ("account_H", Cents::dollars(1500)),
+    ("account_I", Cents::dollars(400)),
+    ("account_J", Cents::dollars(800)),
+];
+
+#[derive(Parser)]
+#[command(after_help = "With no subcommand: starts the account API (port 5000), the Money Transfer UI \
+                        (port 5001) and the worker; then open http://localhost:5001.")]
+struct Cli {
+    #[command(subcommand)]
+    program: Option<Program>,
+    #[command(flatten)]
+    services: ServicesArgs,
+}
+
+#[derive(Subcommand)]
+enum Program {
+    /// Only the account API (port 5000).
+    AccountApi(AccountApiArgs),
+    /// Only the Money Transfer UI and its API (port 5001).
+    Ui {
+        #[command(flatten)]
+        ui: crate::UiArgs,
+        #[command(flatten)]
+        api: ApiUrlArgs,
+    },
+    /// Only the worker, until Ctrl-C.
+    Worker(ApiUrlArgs),
+    /// Put the balances back to where the module starts.
+    ResetDb {
+        #[arg(long, env = "BANK_DB")]
+        db: Option<PathBuf>,
+    },
+}
+
+/// Parses the command line and runs the chosen program; exits non-zero on error.
+pub async fn main(module: TransferModule, about: &'static str, build_worker: fn(Client, &ApiUrlArgs) -> anyhow::Result<Worker>) {
+    use clap::CommandFactory;
+    let matches = Cli::command().about(about).name(module.name).get_matches();
+    let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let default_db = workshop::paths::workspace_root().join(module.bank_db);
+    let outcome = match cli.program {
+        None => {
+            let parts = ModuleParts { module, initial_balances: INITIAL_BALANCES, default_db: &default_db, build_worker: &build_worker };
+            crate::services::run_all(cli.services, parts).await
+        }
+        Some(Program::AccountApi(args)) => run_account_api(args, &default_db).await,
+        Some(Program::Ui { ui, api }) => crate::server::run(ui, api, module).await,
+        Some(Program::Worker(api)) => run_worker(module, build_worker, &api).await,
+        Some(Program::ResetDb { db }) => reset(db.unwrap_or(default_db)),
+    };
+    if let Err(error) = outcome {
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+/// Only withdraw and deposit fail in Real World Mode; balance reads stay reliable so the
+/// page keeps working.
+async fn run_account_api(args: AccountApiArgs, default_db: &std::path::Path) -> anyhow::Result<()> {
+    workshop::logging::init();
+    let config = args.config(default_db, INITIAL_BALANCES, false, false);
+    let api = bank::bind(&config).await?;
+    println!("Account API ready at {} (database {}). Ctrl-C stops it.", api.url(), workshop::paths::display(&config.db_path));
+    api.serve(workshop::stop_requested()).await
+}
+
+async fn run_worker(module: TransferModule, build: fn(Client, &ApiUrlArgs) -> anyhow::Result<Worker>, api: &ApiUrlArgs) -> anyhow::Result<()> {
+    let (client, target) = workshop::connect().await?;
+    let mut worker = build(client, api)?;
+    println!("Worker on {} polling {}; bank at {}. Ctrl-C stops it.", target.address, module.task_queue, api.api_url);
+    workshop::run_until_ctrl_c(&mut worker).await
+}
+
+fn reset(path: PathBuf) -> anyhow::Result<()> {
+    let bank = bank::Bank::open(&path, INITIAL_BALANCES)?;
+    bank.reset()?;
+    println!("Balances reset in {}.", workshop::paths::display(&path));
+    Ok(())
+}
