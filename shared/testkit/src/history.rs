@@ -38,3 +38,14 @@ pub fn activity_attempts(events: &[HistoryEvent]) -> Vec<(String, i32)> {
         })
         .collect()
 }
+
+/// The messages of the workflow task failures in the history, oldest first.
+pub fn workflow_task_failures(events: &[HistoryEvent]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match &e.attributes {
+            Some(Attributes::WorkflowTaskFailedEventAttributes(a)) => a.failure.as_ref().map(|f| f.message.clone()),
+            _ => None,
+        })
+        .collect()
+}

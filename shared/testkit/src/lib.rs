@@ -10,6 +10,7 @@
 //! - [`TestAccountApi`]: the bank's account API on a free port with a temporary database.
 
 pub mod account_api;
+mod binaries;
 pub mod browser;
 pub mod history;
 mod program;
@@ -18,6 +19,7 @@ mod services;
 mod temp_dir;
 
 pub use account_api::TestAccountApi;
+pub use binaries::workspace_binary;
 pub use program::{Program, eventually};
 pub use services::TransferServices;
 pub use temp_dir::TempDir;
