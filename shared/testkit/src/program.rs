@@ -26,6 +26,8 @@ pub struct Program {
     child: Child,
     lines: mpsc::UnboundedReceiver<String>,
     transcript: Arc<Mutex<Vec<String>>>,
+    /// The tasks copying stdout and stderr; they end when the process closes them.
+    readers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Program {
@@ -40,10 +42,12 @@ impl Program {
         let mut child = command.spawn().with_context(|| format!("starting {binary}"))?;
         let (sender, lines) = mpsc::unbounded_channel();
         let transcript = Arc::new(Mutex::new(Vec::new()));
-        forward(child.stdout.take().expect("piped"), sender.clone(), transcript.clone());
-        forward(child.stderr.take().expect("piped"), sender, transcript.clone());
+        let readers = vec![
+            forward(child.stdout.take().expect("piped"), sender.clone(), transcript.clone()),
+            forward(child.stderr.take().expect("piped"), sender, transcript.clone()),
+        ];
         let name = format!("{} {}", binary.rsplit('/').next().unwrap_or(binary), args.join(" "));
-        Ok(Self { name, child, lines, transcript })
+        Ok(Self { name, child, lines, transcript, readers })
     }
 
     /// Waits for the next line that satisfies `wanted`, and returns it.
@@ -68,12 +72,17 @@ impl Program {
         self.wait_for_line(|line| line.contains(text)).await
     }
 
-    /// Waits for the process to end by itself.
+    /// Waits for the process to end by itself, and for the last of its output.
     pub async fn wait_exit(&mut self) -> anyhow::Result<ExitStatus> {
-        match tokio::time::timeout(PATIENCE, self.child.wait()).await {
-            Ok(status) => Ok(status?),
+        let status = match tokio::time::timeout(PATIENCE, self.child.wait()).await {
+            Ok(status) => status?,
             Err(_) => bail!("`{}` did not exit in time. Output:\n{}", self.name, self.transcript()),
+        };
+        for reader in self.readers.drain(..) {
+            // A grandchild (e.g. a detached server) may hold the pipe open: don't wait forever.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), reader).await;
         }
+        Ok(status)
     }
 
     /// SIGKILL: the process dies at once, as in a crash.
@@ -105,14 +114,14 @@ fn forward(
     stream: impl AsyncRead + Unpin + Send + 'static,
     sender: mpsc::UnboundedSender<String>,
     transcript: Arc<Mutex<Vec<String>>>,
-) {
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut reader = BufReader::new(stream).lines();
         while let Ok(Some(line)) = reader.next_line().await {
             transcript.lock().unwrap().push(line.clone());
             let _ = sender.send(line);
         }
-    });
+    })
 }
 
 /// Polls `check` every 100 ms until it returns `Some`, within [`PATIENCE`].
