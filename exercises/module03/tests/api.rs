@@ -208,3 +208,18 @@ async fn a_taken_port_is_reported_clearly() -> anyhow::Result<()> {
     assert!(run.transcript().contains(&format!("port {port} is already in use")), "{}", run.transcript());
     Ok(())
 }
+
+#[tokio::test]
+async fn ctrl_c_stops_all_three_cleanly() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let mut ui = Ui::start(&server).await?;
+    let id = ui.transfer("account_A", "account_B", 1.0).await?;
+    ui.wait_until_closed(&id).await?;
+    ui.services.program.interrupt()?;
+    let status = ui.services.program.wait_exit().await?;
+    assert!(status.success(), "{}", ui.services.program.transcript());
+    assert!(ui.services.program.transcript().contains("All stopped"), "{}", ui.services.program.transcript());
+    let refused = reqwest::get(format!("{}/api/accounts", ui.services.ui_url)).await;
+    assert!(refused.is_err(), "the UI port is closed");
+    Ok(())
+}
