@@ -1,5 +1,6 @@
 //! `cargo run -p module03` (and 04): the account API, the Money Transfer UI and the worker
-//! in one process, started in order, each checked ready, all stopped by one Ctrl-C.
+//! in one process, started in order, each checked ready, all stopped by one Ctrl-C. Their log
+//! lines are told apart by a label (`account-api |`, `ui |`, `worker |`; see workshop::logging).
 
 use std::path::Path;
 
@@ -9,7 +10,6 @@ use clap::Args;
 use temporalio_client::Client;
 use temporalio_sdk::Worker;
 use tokio::sync::watch;
-use tracing::Instrument;
 
 use crate::{TransferModule, UiConfig};
 
@@ -80,8 +80,8 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     let wait = move |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
     };
-    let api_task = tokio::spawn(account_api.serve(wait(stopped.clone())).instrument(tracing::info_span!("account-api")));
-    let ui_task = tokio::spawn(ui.serve(wait(stopped.clone())).instrument(tracing::info_span!("ui")));
+    let api_task = tokio::spawn(account_api.serve(wait(stopped.clone())));
+    let ui_task = tokio::spawn(ui.serve(wait(stopped.clone())));
     let run = worker.run();
     tokio::pin!(run);
     let worker_result = tokio::select! {

@@ -23,15 +23,15 @@ pub fn report<T: Display>(ctx: &ActivityContext, step: &str, outcome: Result<T, 
     let attempt = ctx.info().attempt;
     match outcome {
         Ok(value) => {
-            println!("[attempt {attempt}] {step}: ok, balance now {value}");
+            println!("{:>11} | [attempt {attempt}] {step}: ok, balance now {value}", "worker");
             Ok(value)
         }
         Err(error) if error.is_retryable() => {
-            println!("[attempt {attempt}] {step}: failed, Temporal will retry: {error}");
+            println!("{:>11} | [attempt {attempt}] {step}: failed, Temporal will retry: {error}", "worker");
             Err(ActivityError::application(ApplicationFailure::new(error)))
         }
         Err(error) => {
-            println!("[attempt {attempt}] {step}: refused, not retrying: {error}");
+            println!("{:>11} | [attempt {attempt}] {step}: refused, not retrying: {error}", "worker");
             let kind = error.code().unwrap_or("unexpected_answer").to_string();
             let failure = ApplicationFailure::builder(error.to_string()).type_name(kind).non_retryable(true).build();
             Err(ActivityError::application(failure))
