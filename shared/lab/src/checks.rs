@@ -1,0 +1,258 @@
+//! Has the learner done what the module asks? Each check reads Temporal (and, where the
+//! module is about changing code, the learner's source) and says what is still missing.
+
+use temporalio_client::{Client, WorkflowExecutionStatus};
+
+use crate::settings::Settings;
+use crate::{Module, temporal};
+
+pub enum Verdict {
+    /// Done; the message says what was seen.
+    Passed(String),
+    /// Not yet: what is missing, each with what to do about it.
+    Missing(Vec<String>),
+}
+
+pub const MODULE01_WORKFLOW_ID: &str = "print-numbers-workflow";
+pub const MODULE02_WORKFLOW_ID: &str = "money-transfer-workflow";
+pub const MODULE03_TYPE: &str = "Module03TransferWorkflow";
+pub const MODULE04_TYPE: &str = "Module04TransferWorkflow";
+/// The daily batch of the Money Transfer UI: five transfers of $100.
+pub const DAILY_BATCH: [(&str, &str); 5] = [
+    ("account_A", "account_F"),
+    ("account_B", "account_G"),
+    ("account_C", "account_H"),
+    ("account_D", "account_I"),
+    ("account_E", "account_J"),
+];
+
+pub async fn check(settings: &Settings, module: Module) -> anyhow::Result<Verdict> {
+    let (client, _) = workshop::connect().await?;
+    match module {
+        Module::Module01 => module01(&client).await,
+        Module::Module02 => module02(settings, &client).await,
+        Module::Module03 => module03(&client).await,
+        Module::Module04 => module04(settings, &client).await,
+    }
+}
+
+async fn module01(client: &Client) -> anyhow::Result<Verdict> {
+    let Some(events) = temporal::events(client, MODULE01_WORKFLOW_ID, None).await? else {
+        return Ok(Verdict::Missing(vec![format!(
+            "There is no {MODULE01_WORKFLOW_ID} yet. Run `cargo run -p module01` in the module01 folder."
+        )]));
+    };
+    let workers = temporal::worker_identities(&events);
+    let problem = match temporal::closed_as(&events) {
+        None => format!(
+            "{MODULE01_WORKFLOW_ID} is still running, waiting for a worker. Run `cargo run -p module01` again: \
+             it re-attaches and carries on with the next number."
+        ),
+        Some("Completed") if workers.len() >= 2 => {
+            return Ok(Verdict::Passed(format!(
+                "{MODULE01_WORKFLOW_ID} completed, and {} different workers ran it: you stopped the worker and \
+                 the next one carried on where the first stopped.",
+                workers.len()
+            )));
+        }
+        Some("Completed") => format!(
+            "{MODULE01_WORKFLOW_ID} completed, but a single worker ran it from start to end. Run \
+             `cargo run -p module01` again, press Ctrl-C after a few numbers, then run it once more and let it finish."
+        ),
+        Some(other) => format!(
+            "The latest run of {MODULE01_WORKFLOW_ID} ended as {other}. Run `cargo run -p module01` for a new run, \
+             stop it half-way with Ctrl-C, and run it again."
+        ),
+    };
+    Ok(Verdict::Missing(vec![problem]))
+}
+
+async fn module02(settings: &Settings, client: &Client) -> anyhow::Result<Verdict> {
+    let runs = temporal::list(client, &format!("WorkflowId = '{MODULE02_WORKFLOW_ID}'"), 100).await?;
+    let completed: Vec<_> =
+        runs.iter().filter(|run| run.status() == WorkflowExecutionStatus::Completed).take(20).collect();
+    let running = runs.iter().any(|run| run.status() == WorkflowExecutionStatus::Running);
+    for run in &completed {
+        if let Some(events) = temporal::events(client, MODULE02_WORKFLOW_ID, Some(run.run_id())).await? {
+            let attempts = temporal::max_activity_attempt(&events);
+            if attempts > 1 {
+                return Ok(Verdict::Passed(format!(
+                    "A transfer completed although the bank failed: one of its steps needed {attempts} attempts, \
+                     and Temporal retried it for you."
+                )));
+            }
+        }
+    }
+    let switch_file = settings.source("exercises/module02/src/account_api.rs");
+    let switched_on = real_world_mode_in_source(&std::fs::read_to_string(&switch_file).unwrap_or_default());
+    if switched_on && !completed.is_empty() {
+        return Ok(Verdict::Passed(
+            "Real World Mode is on in account_api.rs, and a transfer completed through Temporal.".into(),
+        ));
+    }
+    let mut problems = Vec::new();
+    if completed.is_empty() {
+        let mut problem = format!(
+            "No {MODULE02_WORKFLOW_ID} has completed yet. Start the bank (`cargo run -p module02 -- account-api`) \
+             in one terminal and run `cargo run -p module02` in another."
+        );
+        if running {
+            problem.push_str(
+                " One transfer is running right now: it finishes once the worker (`cargo run -p module02`) and \
+                 the account API both run.",
+            );
+        }
+        problems.push(problem);
+    }
+    if !switched_on {
+        problems.push(format!(
+            "No completed transfer met a failure of the bank yet. Switch Real World Mode on: set REAL_WORLD_MODE \
+             to true in {}, restart the account API, and run `cargo run -p module02` again.",
+            crate::settings::shown(settings, &switch_file)
+        ));
+    }
+    Ok(Verdict::Missing(problems))
+}
+
+/// The value of `REAL_WORLD_MODE` in module 2's account_api.rs (`false` when not found).
+pub fn real_world_mode_in_source(source: &str) -> bool {
+    code_lines(source)
+        .filter_map(|line| line.split_once("const REAL_WORLD_MODE"))
+        .filter_map(|(_, rest)| rest.split_once('=').map(|(_, value)| value.trim().trim_end_matches(';').trim()))
+        .any(|value| value == "true")
+}
+
+async fn module03(client: &Client) -> anyhow::Result<Verdict> {
+    let mut missing = Vec::new();
+    for (from, to) in DAILY_BATCH {
+        let query = format!(
+            "WorkflowType = '{MODULE03_TYPE}' AND ExecutionStatus = 'Completed' AND from_account = '{from}' AND \
+             to_account = '{to}'"
+        );
+        if temporal::count(client, &query).await? == 0 {
+            missing.push(format!("{from} → {to}"));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(Verdict::Passed(
+            "The daily batch went through: A→F, B→G, C→H, D→I and E→J all completed.".into(),
+        ));
+    }
+    let running = temporal::count(client, &format!("WorkflowType = '{MODULE03_TYPE}' AND ExecutionStatus = 'Running'")).await?;
+    let mut problem = format!(
+        "The daily batch has not completed yet; no completed transfer for {}. Start the services \
+         (`cargo run -p module03 -- --host 0.0.0.0`, or `./start_services.sh --host 0.0.0.0`) and press \
+         **Start Daily Batch** in the Money Transfer UI.",
+        missing.join(", ")
+    );
+    if running > 0 {
+        problem.push_str(&format!(
+            " {running} transfer(s) are still running: keep the services running until they finish (with Real \
+             World Mode on, retries take a while)."
+        ));
+    }
+    Ok(Verdict::Missing(vec![problem]))
+}
+
+async fn module04(settings: &Settings, client: &Client) -> anyhow::Result<Verdict> {
+    let mut problems = jerrys_bugs(settings);
+    let running = temporal::count(client, &format!("WorkflowType = '{MODULE04_TYPE}' AND ExecutionStatus = 'Running'")).await?;
+    let completed =
+        temporal::count(client, &format!("WorkflowType = '{MODULE04_TYPE}' AND ExecutionStatus = 'Completed'")).await?;
+    if running > 0 {
+        problems.push(format!(
+            "{running} transfer(s) are still running. Once both bugs are fixed, restart the services so the fixed \
+             code runs (Ctrl-C, then `cargo run -p module04 -- --host 0.0.0.0` again) and wait for them to finish."
+        ));
+    }
+    if completed == 0 {
+        problems.push(
+            "No transfer of module 4 has completed yet. Start the services (`cargo run -p module04 -- --host \
+             0.0.0.0`) and send a transfer from the Money Transfer UI."
+                .into(),
+        );
+    }
+    if problems.is_empty() {
+        return Ok(Verdict::Passed(format!(
+            "Jerry's two bugs are fixed, nothing is stuck, and {completed} transfer(s) completed."
+        )));
+    }
+    Ok(Verdict::Missing(problems))
+}
+
+/// Jerry's two changes, when they are still in the learner's module 4.
+pub fn jerrys_bugs(settings: &Settings) -> Vec<String> {
+    let mut bugs = Vec::new();
+    let workflow_file = settings.source("exercises/module04/src/workflow.rs");
+    let activities_file = settings.source("exercises/module04/src/activities.rs");
+    if unwraps_a_parse(&std::fs::read_to_string(&workflow_file).unwrap_or_default()) {
+        bugs.push(format!(
+            "{} still unwraps a parse of the account number (Jerry's fraud screening, right after the first \
+             balance check). Accounts are named like account_A, so the parse fails and the workflow code panics \
+             on every try. Remove the screening, or handle the parse error.",
+            crate::settings::shown(settings, &workflow_file)
+        ));
+    }
+    if calls_jerrys_bank(&std::fs::read_to_string(&activities_file).unwrap_or_default()) {
+        bugs.push(format!(
+            "The withdraw activity in {} still calls http://localhost:8080, Jerry's local bank. Use the account \
+             API the worker was given (`self.bank`), like check_balance and deposit do.",
+            crate::settings::shown(settings, &activities_file)
+        ));
+    }
+    bugs
+}
+
+/// Source lines that are not whole-line comments.
+fn code_lines(source: &str) -> impl Iterator<Item = &str> {
+    source.lines().filter(|line| !line.trim_start().starts_with("//"))
+}
+
+/// True when the code calls `.parse()` (with or without a turbofish) and unwraps or expects
+/// the result directly.
+pub fn unwraps_a_parse(source: &str) -> bool {
+    let code: String = code_lines(source).collect::<Vec<_>>().join("\n").split_whitespace().collect();
+    code.match_indices(".parse").any(|(at, _)| {
+        let mut rest = &code[at + ".parse".len()..];
+        if let Some(after) = rest.strip_prefix("::<") {
+            match after.find('>') {
+                Some(end) => rest = &after[end + 1..],
+                None => return false,
+            }
+        }
+        rest.strip_prefix("()").is_some_and(|rest| rest.starts_with(".unwrap()") || rest.starts_with(".expect("))
+    })
+}
+
+/// True when the code still points at Jerry's bank on port 8080.
+pub fn calls_jerrys_bank(source: &str) -> bool {
+    code_lines(source).any(|line| line.contains("localhost:8080") || line.contains("127.0.0.1:8080"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_unwrapped_parse_in_any_spelling() {
+        assert!(unwraps_a_parse("let n: u32 = from.trim_start_matches(\"account_\").parse().unwrap();"));
+        assert!(unwraps_a_parse("let n = s.parse::<u32>()\n    .expect(\"number\");"));
+        assert!(!unwraps_a_parse("let n: Result<u32, _> = s.parse();"));
+        assert!(!unwraps_a_parse("// let n: u32 = s.parse().unwrap();"));
+        assert!(!unwraps_a_parse("if let Ok(n) = s.parse::<u32>() { }"));
+    }
+
+    #[test]
+    fn finds_jerrys_bank_outside_comments() {
+        assert!(calls_jerrys_bank("let bank = AccountClient::new(\"http://localhost:8080\");"));
+        assert!(!calls_jerrys_bank("// was: http://localhost:8080"));
+        assert!(!calls_jerrys_bank("let outcome = self.bank.withdraw(&op.account, op.amount, None).await;"));
+    }
+
+    #[test]
+    fn reads_the_real_world_mode_switch() {
+        assert!(real_world_mode_in_source("pub const REAL_WORLD_MODE: bool = true;"));
+        assert!(!real_world_mode_in_source("pub const REAL_WORLD_MODE: bool = false;"));
+        assert!(!real_world_mode_in_source("// pub const REAL_WORLD_MODE: bool = true;"));
+    }
+}

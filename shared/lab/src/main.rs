@@ -1,0 +1,111 @@
+//! `lab`: the lab's checks and solves, run the same way on a laptop and in the Instruqt track.
+//!
+//!   lab check module01    exit 0 when the module's goal is reached; otherwise exit 1 and say
+//!                         on stderr what is missing and what to do (Instruqt shows it)
+//!   lab solve module01    do what the learner would have done, so the check passes
+//!
+//! Everything it touches comes from the environment (see `settings.rs`), so tests can point
+//! it at a test server, free ports, a copy of the source tree and prebuilt binaries.
+
+mod checks;
+mod procs;
+mod settings;
+mod solves;
+mod temporal;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::settings::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "lab",
+    about = "Check or solve a workshop module (used by the Instruqt track; works on a laptop too)",
+    after_help = "Environment: TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (Temporal), ACCOUNT_API_URL \
+                  (default http://127.0.0.1:5000), TRANSFER_UI_URL (default http://127.0.0.1:5001), \
+                  WORKSHOP_DIR (source tree, default: this workspace), LAB_BIN_DIR (prebuilt module \
+                  binaries; default: build them with cargo), LAB_LISTEN_HOST (interface for services a \
+                  solve starts, default 127.0.0.1), LAB_TIMEOUT_SECS (longest wait, default 600)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// Has the learner done what the module asks? Exit status 0 when yes.
+    Check { module: Module },
+    /// Do the module's exercise, so that its check passes.
+    Solve { module: Module },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Module {
+    Module01,
+    Module02,
+    Module03,
+    Module04,
+}
+
+impl Module {
+    pub fn number(self) -> u8 {
+        match self {
+            Module::Module01 => 1,
+            Module::Module02 => 2,
+            Module::Module03 => 3,
+            Module::Module04 => 4,
+        }
+    }
+}
+
+// One thread: the children a solve starts are tied to the thread that started them (they are
+// killed if this process dies), and one thread keeps that thread alive until the end.
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let cli = Cli::parse();
+    let settings = Settings::from_env();
+    let code = match cli.action {
+        Action::Check { module } => match checks::check(&settings, module).await {
+            Ok(checks::Verdict::Passed(message)) => {
+                println!("✔ Module {} done. {message}", module.number());
+                0
+            }
+            Ok(checks::Verdict::Missing(problems)) => {
+                eprintln!("Module {} is not finished yet:", module.number());
+                for problem in problems {
+                    eprintln!("\n- {problem}");
+                }
+                1
+            }
+            Err(error) => {
+                eprintln!("The check for module {} could not run: {error:#}", module.number());
+                2
+            }
+        },
+        Action::Solve { module } => match solves::solve(&settings, module).await {
+            Ok(()) => match checks::check(&settings, module).await {
+                Ok(checks::Verdict::Passed(message)) => {
+                    println!("✔ Module {} solved. {message}", module.number());
+                    0
+                }
+                Ok(checks::Verdict::Missing(problems)) => {
+                    eprintln!("The solve for module {} ran, but the check still fails:", module.number());
+                    for problem in problems {
+                        eprintln!("\n- {problem}");
+                    }
+                    1
+                }
+                Err(error) => {
+                    eprintln!("The solve ran, but the check could not: {error:#}");
+                    2
+                }
+            },
+            Err(error) => {
+                eprintln!("Solving module {} failed: {error:#}", module.number());
+                1
+            }
+        },
+    };
+    std::process::exit(code);
+}

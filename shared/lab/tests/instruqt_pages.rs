@@ -1,0 +1,227 @@
+//! The Instruqt pages only quote what exists: every `cargo run -p PACKAGE [-- SUBCOMMAND
+//! --flags]` names a workspace package, a subcommand and flags its `--help` lists; every
+//! `scripts/...` exists; every tab's folder exists; every button points at a tab.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const LAB_ROOT: &str = "/workspace/failure-proof-rust";
+
+struct Page {
+    path: PathBuf,
+    front_matter: String,
+    body: String,
+}
+
+fn pages(root: &Path) -> Vec<Page> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(root.join("instruqt")).expect("instruqt/ exists").flatten() {
+        let path = entry.path().join("assignment.md");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let rest = text.strip_prefix("---\n").unwrap_or_else(|| panic!("{}: no front matter", path.display()));
+            let (front_matter, body) = rest.split_once("\n---\n").unwrap_or_else(|| panic!("{}: unclosed front matter", path.display()));
+            found.push(Page { path, front_matter: front_matter.to_string(), body: body.to_string() });
+        }
+    }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found
+}
+
+/// Text a learner may run: fenced code blocks, and inline `code` spans.
+fn quoted_code(body: &str) -> Vec<String> {
+    let mut quoted = Vec::new();
+    let mut in_block = false;
+    for line in body.lines() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        if in_block {
+            quoted.push(line.to_string());
+        } else {
+            quoted.extend(line.split('`').skip(1).step_by(2).map(str::to_string));
+        }
+    }
+    quoted
+}
+
+/// A `cargo run -p PACKAGE -- ARGS` found in quoted code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct CargoRun {
+    package: String,
+    subcommand: Option<String>,
+    flags: Vec<String>,
+}
+
+fn cargo_runs(code: &str) -> Vec<CargoRun> {
+    let mut runs = Vec::new();
+    for (at, _) in code.match_indices("cargo run") {
+        let tokens: Vec<&str> = code[at..].split_whitespace().skip(2).take_while(|t| !matches!(*t, "&&" | "|" | ";")).collect();
+        let Some(package) = tokens.iter().position(|t| *t == "-p").and_then(|i| tokens.get(i + 1)) else {
+            panic!("`{code}`: cargo run without -p");
+        };
+        let args: Vec<&str> = match tokens.iter().position(|t| *t == "--") {
+            Some(i) => tokens[i + 1..].to_vec(),
+            None => Vec::new(),
+        };
+        let subcommand = args.first().filter(|t| !t.starts_with('-')).map(|t| t.to_string());
+        let flags = args.iter().filter(|t| t.starts_with("--")).map(|t| t.split('=').next().unwrap().to_string()).collect();
+        runs.push(CargoRun { package: package.to_string(), subcommand, flags });
+    }
+    runs
+}
+
+/// `scripts/NAME` mentioned in quoted code.
+fn scripts(code: &str) -> Vec<String> {
+    code.match_indices("scripts/")
+        .map(|(at, _)| {
+            let name: String = code[at + "scripts/".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            format!("scripts/{name}")
+        })
+        .collect()
+}
+
+/// Values of `key: value` lines in the front matter (any indentation).
+fn front_matter_values<'a>(front_matter: &'a str, key: &str) -> Vec<&'a str> {
+    front_matter
+        .lines()
+        .filter_map(|line| line.trim_start().trim_start_matches("- ").strip_prefix(&format!("{key}:")))
+        .map(str::trim)
+        .collect()
+}
+
+fn workspace_packages(root: &Path) -> BTreeSet<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .output()
+        .expect("cargo metadata");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    metadata["packages"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect()
+}
+
+/// Builds the packages with one cargo call; returns the folder of their binaries.
+fn build(root: &Path, packages: &BTreeSet<&str>) -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.args(["build", "--quiet"]).current_dir(root);
+    for package in packages {
+        command.args(["-p", package]);
+    }
+    assert!(command.status().expect("cargo build").success(), "building {packages:?} failed");
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target")).join("debug")
+}
+
+fn help(binary: &str, subcommand: Option<&str>) -> String {
+    let mut command = Command::new(binary);
+    command.args(subcommand).arg("--help");
+    let output = command.output().expect("running --help");
+    assert!(output.status.success(), "{binary} {subcommand:?} --help failed");
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
+#[test]
+fn every_quoted_command_exists() {
+    let root = workshop::paths::workspace_root();
+    let pages = pages(&root);
+    assert_eq!(pages.len(), 4, "one page per module");
+    let packages = workspace_packages(&root);
+    let mut runs: BTreeMap<CargoRun, String> = BTreeMap::new();
+    for page in &pages {
+        let code = quoted_code(&page.body);
+        let workdir = front_matter_values(&page.front_matter, "workdir");
+        for snippet in &code {
+            for run in cargo_runs(snippet) {
+                runs.entry(run).or_insert_with(|| page.path.display().to_string());
+            }
+            for script in scripts(snippet) {
+                assert!(root.join(&script).is_file(), "{}: `{snippet}` names {script}, which does not exist", page.path.display());
+            }
+            if snippet.contains("./start_services.sh") {
+                for dir in &workdir {
+                    let local = root.join(dir.strip_prefix(LAB_ROOT).unwrap().trim_start_matches('/'));
+                    assert!(local.join("start_services.sh").is_file(), "{}: no start_services.sh in {dir}", page.path.display());
+                }
+            }
+        }
+    }
+    assert!(runs.len() >= 10, "the pages quote the modules' programs: {runs:?}");
+    for (run, page) in &runs {
+        assert!(packages.contains(&run.package), "{page}: `cargo run -p {}`: no such workspace package", run.package);
+    }
+    let quoted: BTreeSet<&str> = runs.keys().map(|run| run.package.as_str()).collect();
+    let target = build(&root, &quoted);
+    for (run, page) in &runs {
+        let binary = target.join(&run.package).display().to_string();
+        let top = help(&binary, None);
+        if let Some(subcommand) = &run.subcommand {
+            assert!(
+                top.lines().any(|line| line.trim_start().starts_with(&format!("{subcommand} "))),
+                "{page}: `cargo run -p {} -- {subcommand}`: not a subcommand in its --help:\n{top}",
+                run.package
+            );
+        }
+        let options = help(&binary, run.subcommand.as_deref());
+        for flag in &run.flags {
+            assert!(
+                options.contains(&format!("{flag} ")) || options.contains(&format!("{flag}\n")),
+                "{page}: {flag} is not an option of `{} {}`:\n{options}",
+                run.package,
+                run.subcommand.as_deref().unwrap_or("")
+            );
+        }
+    }
+}
+
+#[test]
+fn every_tab_folder_and_button_exists() {
+    let root = workshop::paths::workspace_root();
+    for page in pages(&root) {
+        let shown = page.path.display().to_string();
+        let mut folders: Vec<&str> = front_matter_values(&page.front_matter, "workdir");
+        folders.extend(front_matter_values(&page.front_matter, "path").into_iter().filter_map(|p| p.split("folder=").nth(1)));
+        assert!(folders.len() >= 2, "{shown}: terminal and editor tabs open the module's folder");
+        for folder in folders {
+            let relative = folder.strip_prefix(LAB_ROOT).unwrap_or_else(|| panic!("{shown}: {folder} is outside {LAB_ROOT}"));
+            let local = root.join(relative.trim_start_matches('/'));
+            assert!(local.is_dir(), "{shown}: tab folder {folder} does not exist ({})", local.display());
+        }
+
+        let tabs = front_matter_values(&page.front_matter, "title").len() - 1; // minus the page's own title
+        for (at, _) in page.body.match_indices("](tab-") {
+            let number: usize = page.body[at + 6..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap();
+            assert!(number < tabs, "{shown}: a button points at tab-{number}, but there are {tabs} tabs");
+        }
+        let folder = page.path.parent().unwrap();
+        for script in ["setup-workshop-host", "check-workshop-host", "solve-workshop-host"] {
+            assert!(folder.join(script).is_file(), "{shown}: {script} is missing beside it");
+        }
+        assert!(!page.body.contains("TODO"), "{shown}: unfinished");
+    }
+    for file in ["instruqt/track.yml", "instruqt/config.yml", "instruqt/track_scripts/setup-workshop-host"] {
+        assert!(root.join(file).is_file(), "{file} is missing");
+    }
+}
+
+#[test]
+fn the_parser_finds_subcommands_and_flags() {
+    let runs = cargo_runs("cargo run -p module02 -- account-api --lost-response-rate 0.5");
+    assert_eq!(
+        runs,
+        vec![CargoRun {
+            package: "module02".into(),
+            subcommand: Some("account-api".into()),
+            flags: vec!["--lost-response-rate".into()]
+        }]
+    );
+    let runs = cargo_runs("cargo run -p module02 -- --amount 5000");
+    assert_eq!(runs[0].subcommand, None);
+    assert_eq!(quoted_code("run `cargo run -p module01` now"), vec!["cargo run -p module01".to_string()]);
+    assert_eq!(scripts("../../scripts/solution-diff module04"), vec!["scripts/solution-diff".to_string()]);
+}

@@ -1,0 +1,352 @@
+//! The lab's checks and solves against real servers and the learner's real programs: for each
+//! module the check fails first, passes after the learner's steps, and a solve turns a
+//! failing check into a passing one. Solves run on a temporary copy of the source folders
+//! they read or change, with prebuilt binaries, so the working tree is never touched.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::{Value, json};
+use testkit::history::{self, Event};
+use testkit::{Program, TempDir, TestServer, TransferServices, eventually, free_port};
+
+const LAB: &str = env!("CARGO_BIN_EXE_lab");
+
+/// A copy of the parts of the workspace a check or solve reads or changes.
+struct Workspace {
+    dir: TempDir,
+}
+
+impl Workspace {
+    fn copy(folders: &[&str]) -> anyhow::Result<Self> {
+        let dir = TempDir::new("lab-workspace")?;
+        let root = workshop::paths::workspace_root();
+        for folder in ["exercises/module01", "exercises/module02", "exercises/module03", "exercises/module04"] {
+            std::fs::create_dir_all(dir.path().join(folder))?;
+        }
+        for folder in folders {
+            copy_tree(&root.join(folder), &dir.path().join(folder))?;
+        }
+        Ok(Self { dir })
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap_or_default()
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+    if from.is_file() {
+        std::fs::create_dir_all(to.parent().unwrap())?;
+        std::fs::copy(from, to)?;
+        return Ok(());
+    }
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+    }
+    Ok(())
+}
+
+/// The module binaries, built once per test run with one cargo call (one feature resolution).
+fn built() -> &'static Path {
+    static TARGET: OnceLock<PathBuf> = OnceLock::new();
+    TARGET.get_or_init(|| {
+        let root = workshop::paths::workspace_root();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut command = std::process::Command::new(cargo);
+        command.args(["build", "--quiet"]).current_dir(&root);
+        for package in PACKAGES {
+            command.args(["-p", package]);
+        }
+        assert!(command.status().expect("cargo build").success(), "building the module binaries failed");
+        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+        target.join("debug")
+    })
+}
+
+const PACKAGES: [&str; 6] = ["module01", "module02", "module02-solution", "module03", "module04", "module04-solution"];
+
+fn binary(package: &str) -> String {
+    built().join(package).display().to_string()
+}
+
+/// LAB_BIN_DIR: the module binaries as a solve runs them; modules 2 and 4 as solved.
+fn bin_dir() -> anyhow::Result<TempDir> {
+    let dir = TempDir::new("lab-bin")?;
+    for (name, package) in [
+        ("module01", "module01"),
+        ("module02", "module02-solution"),
+        ("module03", "module03"),
+        ("module04", "module04-solution"),
+    ] {
+        std::os::unix::fs::symlink(binary(package), dir.path().join(name))?;
+    }
+    Ok(dir)
+}
+
+struct Lab {
+    env: Vec<(String, String)>,
+    _bins: TempDir,
+}
+
+impl Lab {
+    fn new(server: &TestServer, workspace: &Workspace) -> anyhow::Result<Self> {
+        let bins = bin_dir()?;
+        let mut env = server.program_env();
+        env.push(("WORKSHOP_DIR".into(), workspace.dir.path().display().to_string()));
+        env.push(("LAB_BIN_DIR".into(), bins.path().display().to_string()));
+        env.push(("ACCOUNT_API_URL".into(), format!("http://127.0.0.1:{}", free_port()?)));
+        env.push(("TRANSFER_UI_URL".into(), format!("http://127.0.0.1:{}", free_port()?)));
+        env.push(("LAB_TIMEOUT_SECS".into(), "300".into()));
+        Ok(Self { env, _bins: bins })
+    }
+
+    /// Runs `lab ACTION MODULE`; returns whether it succeeded, and its output.
+    async fn run(&self, action: &str, module: &str) -> anyhow::Result<(bool, String)> {
+        let mut lab = Program::spawn(LAB, &[action, module], &self.env)?;
+        let status = lab.wait_exit().await?;
+        // Let the output readers catch up with the end of the process.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        Ok((status.success(), lab.transcript()))
+    }
+
+    async fn check_fails(&self, module: &str, expected: &str) -> anyhow::Result<()> {
+        let (passed, output) = self.run("check", module).await?;
+        assert!(!passed, "the {module} check must fail here:\n{output}");
+        assert!(output.contains(expected), "the {module} check should say {expected:?}:\n{output}");
+        Ok(())
+    }
+
+    async fn check_passes(&self, module: &str) -> anyhow::Result<()> {
+        let (passed, output) = self.run("check", module).await?;
+        assert!(passed, "the {module} check must pass here:\n{output}");
+        assert!(output.contains("done"), "{output}");
+        Ok(())
+    }
+
+    async fn solve(&self, module: &str) -> anyhow::Result<()> {
+        let (solved, output) = self.run("solve", module).await?;
+        assert!(solved, "lab solve {module} failed:\n{output}");
+        assert!(output.contains("solved"), "{output}");
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Module 1
+
+#[tokio::test]
+async fn module01_check_wants_a_restarted_worker() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&[])?;
+    let lab = Lab::new(&server, &workspace)?;
+    let module01 = binary("module01");
+    let env = server.program_env();
+    lab.check_fails("module01", "no print-numbers-workflow yet").await?;
+
+    // One uninterrupted run is not the exercise.
+    let mut straight = Program::spawn(&module01, &["--delay-secs", "0"], &env)?;
+    assert!(straight.wait_exit().await?.success(), "{}", straight.transcript());
+    lab.check_fails("module01", "a single worker ran it").await?;
+
+    // The learner's way: a worker, the starter, the worker killed half-way, a new worker.
+    let mut first = Program::spawn(&module01, &["worker"], &env)?;
+    first.wait_for("polling task queue").await?;
+    let mut starter = Program::spawn(&module01, &["start", "--delay-secs", "1"], &env)?;
+    first.wait_for("print_number(2)").await?;
+    first.kill().await?;
+    let _second = Program::spawn(&module01, &["worker"], &env)?;
+    starter.wait_for("Workflow result: Workflow completed").await?;
+    lab.check_passes("module01").await
+}
+
+#[tokio::test]
+async fn module01_solve_passes_the_check() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&[])?;
+    let lab = Lab::new(&server, &workspace)?;
+    lab.check_fails("module01", "no print-numbers-workflow yet").await?;
+    lab.solve("module01").await?;
+    lab.check_passes("module01").await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Module 2
+
+#[tokio::test]
+async fn module02_check_wants_a_transfer_that_met_failures() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&["exercises/module02/src"])?;
+    let lab = Lab::new(&server, &workspace)?;
+    let module02 = binary("module02");
+    lab.check_fails("module02", "has completed yet").await?;
+
+    // The bank in Real World Mode, its hangs shortened to 1 s; then the Temporal version.
+    let bank_dir = TempDir::new("lab-bank")?;
+    let db = bank_dir.path().join("bank.db");
+    let port = free_port()?.to_string();
+    let args = ["account-api", "--real-world-mode", "--slow-secs", "1", "--port", &port, "--db", db.to_str().unwrap()];
+    let mut api = Program::spawn(&module02, &args, &[])?;
+    api.wait_for("Account API ready").await?;
+    let api_url = format!("http://127.0.0.1:{port}");
+
+    // A run meets no failure at all about once in 60: run again until one has (as a learner would).
+    let mut passed = false;
+    for _ in 0..5 {
+        let mut run = Program::spawn(&module02, &["--api-url", &api_url], &server.program_env())?;
+        assert!(run.wait_exit().await?.success(), "{}", run.transcript());
+        let (ok, _) = lab.run("check", "module02").await?;
+        if ok {
+            passed = true;
+            break;
+        }
+    }
+    assert!(passed, "no run needed a retry in five runs");
+    lab.check_passes("module02").await
+}
+
+#[tokio::test]
+async fn module02_solve_passes_the_check() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&["exercises/module02/src", "solutions/module02/src", "scripts/solve"])?;
+    let lab = Lab::new(&server, &workspace)?;
+    lab.check_fails("module02", "REAL_WORLD_MODE").await?;
+    lab.solve("module02").await?;
+    lab.check_passes("module02").await?;
+    assert!(
+        workspace.read("exercises/module02/src/account_api.rs").contains("REAL_WORLD_MODE: bool = true"),
+        "the solve switches Real World Mode on in the (copied) source"
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Module 3
+
+async fn post_transfer(ui: &str, from: &str, to: &str, amount: u32) -> anyhow::Result<String> {
+    let body = json!({ "from_account": from, "to_account": to, "amount": amount });
+    let response = reqwest::Client::new().post(format!("{ui}/api/transfer")).json(&body).send().await?;
+    anyhow::ensure!(response.status().is_success(), "transfer refused: {}", response.status());
+    let answer: Value = response.json().await?;
+    Ok(answer["workflow_id"].as_str().unwrap().to_string())
+}
+
+async fn wait_until_completed(ui: &str, id: &str) -> anyhow::Result<()> {
+    let status = eventually(&format!("{id} to finish"), || async {
+        let view: Value = reqwest::get(format!("{ui}/api/workflows/{id}")).await.ok()?.json().await.ok()?;
+        (view["status"] != "RUNNING" && !view["status"].is_null()).then(|| view["status"].to_string())
+    })
+    .await?;
+    anyhow::ensure!(status == "\"COMPLETED\"", "{id} ended as {status}");
+    Ok(())
+}
+
+const DAILY_BATCH: [(&str, &str); 5] = [
+    ("account_A", "account_F"),
+    ("account_B", "account_G"),
+    ("account_C", "account_H"),
+    ("account_D", "account_I"),
+    ("account_E", "account_J"),
+];
+
+#[tokio::test]
+async fn module03_check_wants_the_daily_batch() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&[])?;
+    let lab = Lab::new(&server, &workspace)?;
+    lab.check_fails("module03", "account_A → account_F").await?;
+
+    let services = TransferServices::start(&binary("module03"), &server, &[]).await?;
+    // Four of the five are not the batch.
+    let mut ids = Vec::new();
+    for (from, to) in &DAILY_BATCH[..4] {
+        ids.push(post_transfer(&services.ui_url, from, to, 100).await?);
+    }
+    for id in &ids {
+        wait_until_completed(&services.ui_url, id).await?;
+    }
+    lab.check_fails("module03", "account_E → account_J").await?;
+
+    let last = post_transfer(&services.ui_url, "account_E", "account_J", 100).await?;
+    wait_until_completed(&services.ui_url, &last).await?;
+    lab.check_passes("module03").await
+}
+
+#[tokio::test]
+async fn module03_solve_passes_the_check() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&[])?;
+    let lab = Lab::new(&server, &workspace)?;
+    lab.check_fails("module03", "daily batch").await?;
+    lab.solve("module03").await?;
+    lab.check_passes("module03").await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Module 4
+
+/// Jerry's module 4 running, with one transfer stuck on his workflow bug.
+async fn stuck_transfer(server: &TestServer) -> anyhow::Result<(TransferServices, String)> {
+    let services = TransferServices::start(&binary("module04"), server, &[]).await?;
+    let id = post_transfer(&services.ui_url, "account_A", "account_B", 25).await?;
+    let client = server.client();
+    eventually("the workflow task to fail on Jerry's bug", || async {
+        let events = history::events(&client, &id).await.ok()?;
+        (history::count(&events, Event::WorkflowTaskFailed) > 0).then_some(())
+    })
+    .await?;
+    Ok((services, id))
+}
+
+const MODULE04_FOLDERS: [&str; 3] = ["exercises/module04/src", "solutions/module04/src", "scripts/solve"];
+
+#[tokio::test]
+async fn module04_check_wants_both_fixes_and_nothing_stuck() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&MODULE04_FOLDERS)?;
+    let lab = Lab::new(&server, &workspace)?;
+    let (jerrys, id) = stuck_transfer(&server).await?;
+    lab.check_fails("module04", "still running").await?;
+    lab.check_fails("module04", "localhost:8080").await?;
+    drop(jerrys); // the learner stops the services (Ctrl-C)
+
+    // The learner fixes only the workflow: the activity bug is still reported.
+    let workflow = "exercises/module04/src/workflow.rs";
+    std::fs::copy(workspace.path(&workflow.replace("exercises", "solutions")), workspace.path(workflow))?;
+    lab.check_fails("module04", "localhost:8080").await?;
+    let activities = "exercises/module04/src/activities.rs";
+    std::fs::copy(workspace.path(&activities.replace("exercises", "solutions")), workspace.path(activities))?;
+
+    // ...and restarts the services on the fixed code: the stuck transfer finishes.
+    let fixed = TransferServices::start(&binary("module04-solution"), &server, &[]).await?;
+    wait_until_completed(&fixed.ui_url, &id).await?;
+    lab.check_passes("module04").await
+}
+
+#[tokio::test]
+async fn module04_solve_fixes_the_code_and_unsticks_the_transfer() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&MODULE04_FOLDERS)?;
+    let lab = Lab::new(&server, &workspace)?;
+    let (_jerrys, id) = stuck_transfer(&server).await?;
+    lab.check_fails("module04", "unwraps a parse").await?;
+
+    lab.solve("module04").await?; // stops Jerry's running program, runs the fixed one
+    lab.check_passes("module04").await?;
+    let events = history::events(&server.client(), &id).await?;
+    assert_eq!(history::count(&events, Event::WorkflowExecutionCompleted), 1, "the stuck transfer completed");
+    for file in ["workflow.rs", "activities.rs"] {
+        assert_eq!(
+            workspace.read(&format!("exercises/module04/src/{file}")),
+            workspace.read(&format!("solutions/module04/src/{file}")),
+            "the solve put the solution's {file} in place (in the copy)"
+        );
+    }
+    Ok(())
+}
