@@ -3,7 +3,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::os::unix::process::CommandExt;
+use std::os::unix::process::CommandExt; // pre_exec
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -84,8 +84,8 @@ impl DevServer {
         Ok(true)
     }
 
-    /// Launches `temporal server start-dev` in its own process group, so Ctrl-C in the
-    /// terminal that started it does not stop it.
+    /// Launches `temporal server start-dev` in a session of its own, so neither Ctrl-C in the
+    /// terminal that started it nor that terminal (or a setup script) ending stops it.
     pub fn spawn_detached(&self) -> anyhow::Result<u32> {
         let cli = cli_tool::find_or_install()?;
         fs::create_dir_all(&self.state_dir)
@@ -108,11 +108,19 @@ impl DevServer {
         for name in SEARCH_ATTRIBUTES {
             command.args(["--search-attribute", &format!("{name}=Keyword")]);
         }
-        let child = command
+        command
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
-            .stderr(log)
-            .process_group(0)
+            .stderr(log);
+        // A new session (and process group). SAFETY: setsid() is async-signal-safe and
+        // touches no memory of this process.
+        unsafe {
+            command.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+        let child = command
             .spawn()
             .with_context(|| format!("starting {}", cli.display()))?;
         fs::write(self.pid_file(), child.id().to_string())?;
