@@ -234,7 +234,7 @@ impl AccountClient {
             });
         }
         let error_body: Option<ErrorBody> = serde_json::from_slice(&body).ok();
-        Err(classify(status, error_body, &body))
+        Err(classify(status, error_body, &body, &self.base_url))
     }
 
     /// The learner-friendly message for a request that got no HTTP answer.
@@ -263,7 +263,7 @@ impl AccountClient {
 /// Only the bank's own refusals (a 4xx with its JSON error body) are business errors.
 /// Everything else (5xx, "try later", or a 4xx from something that is not the account API,
 /// such as a wrong URL) is transient: fix the cause and a retry can succeed.
-fn classify(status: StatusCode, body: Option<ErrorBody>, raw: &[u8]) -> ClientError {
+fn classify(status: StatusCode, body: Option<ErrorBody>, raw: &[u8], base_url: &str) -> ClientError {
     match body {
         Some(body) if status.is_client_error() && !matches!(status, StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS) => {
             ClientError::Business {
@@ -282,7 +282,7 @@ fn classify(status: StatusCode, body: Option<ErrorBody>, raw: &[u8]) -> ClientEr
         None => ClientError::Transient {
             status: Some(status.as_u16()),
             code: None,
-            message: format!("answered {status}, and not like the account API (wrong URL?): {}", preview(raw)),
+            message: format!("{base_url} answered {status}, and not like the account API (wrong URL?): {}", preview(raw)),
         },
     }
 }
@@ -321,19 +321,20 @@ mod tests {
             })
         };
         for status in [400, 404, 409, 422] {
-            let error = classify(StatusCode::from_u16(status).unwrap(), body("x"), b"");
+            let error = classify(StatusCode::from_u16(status).unwrap(), body("x"), b"", "http://bank");
             assert!(!error.is_retryable(), "{status}");
             assert_eq!(error.status(), Some(status));
         }
         for status in [500, 502, 503, 504, 408, 429] {
-            let error = classify(StatusCode::from_u16(status).unwrap(), body("x"), b"");
+            let error = classify(StatusCode::from_u16(status).unwrap(), body("x"), b"", "http://bank");
             assert!(error.is_retryable(), "{status}");
         }
         // A 404 page that is not the bank's JSON: some other server (a wrong URL). Retrying
         // helps once the URL is fixed.
-        let plain = classify(StatusCode::NOT_FOUND, None, b"Not Found");
+        let plain = classify(StatusCode::NOT_FOUND, None, b"Not Found", "http://elsewhere:8080");
         assert!(plain.is_retryable());
         assert_eq!(plain.status(), Some(404));
+        assert!(plain.to_string().contains("http://elsewhere:8080"), "the message names the URL: {plain}");
     }
 
     #[test]
