@@ -158,8 +158,37 @@ pub fn status_name(status: WorkflowExecutionStatus) -> &'static str {
     }
 }
 
+/// `2026-11-23T14:43:00.848Z`. Written out here rather than with a date crate, whose features
+/// would differ between packages and make cargo rebuild the Temporal SDK for each module.
 fn rfc3339(time: SystemTime) -> String {
-    chrono::DateTime::<chrono::Utc>::from(time).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    let since_epoch = time.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    let (days, secs) = ((since_epoch.as_secs() / 86_400) as i64, since_epoch.as_secs() % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m, s, ms) = (secs / 3600, secs / 60 % 60, secs % 60, since_epoch.subsec_millis());
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_timestamps() {
+        let at = |secs: u64, ms: u64| rfc3339(SystemTime::UNIX_EPOCH + Duration::from_millis(secs * 1000 + ms));
+        assert_eq!(at(0, 0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(at(951_782_400, 5), "2000-02-29T00:00:00.005Z");
+        assert_eq!(at(1_795_444_980, 848), "2026-11-23T14:43:00.848Z");
+        assert_eq!(at(4_107_542_399, 999), "2100-02-28T23:59:59.999Z");
+    }
 }
 
 fn seconds_from_now(seconds: i64, nanos: i32) -> f64 {
