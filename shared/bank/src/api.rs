@@ -18,6 +18,7 @@
 mod error;
 pub mod extract;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::rejection::QueryRejection;
@@ -27,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
 use tracing::{debug, info, warn};
 
 pub use error::ApiError;
@@ -50,7 +52,13 @@ pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 struct AppState {
     bank: Bank,
     real_world_mode: RealWorldMode,
+    /// The bank is one connection behind a mutex, so more blocking threads than this only
+    /// wait for each other (and each costs memory).
+    bank_slots: Arc<Semaphore>,
 }
+
+/// Bank calls allowed on tokio's blocking threads at once.
+const BANK_SLOTS: usize = 2;
 
 /// All routes, ready to serve.
 pub fn router(bank: Bank, real_world_mode: RealWorldMode) -> Router {
@@ -72,6 +80,7 @@ pub fn router(bank: Bank, real_world_mode: RealWorldMode) -> Router {
         .with_state(AppState {
             bank,
             real_world_mode,
+            bank_slots: Arc::new(Semaphore::new(BANK_SLOTS)),
         })
 }
 
@@ -277,6 +286,9 @@ impl AppState {
         F: FnOnce(&Bank) -> Result<T, BankError> + Send + 'static,
     {
         let bank = self.bank.clone();
+        let Ok(_slot) = self.bank_slots.acquire().await else {
+            return Err(ApiError::internal("the bank is shutting down"));
+        };
         match tokio::task::spawn_blocking(move || work(&bank)).await {
             Ok(result) => Ok(result?),
             Err(crashed) => Err(ApiError::internal(format!(

@@ -139,6 +139,10 @@ impl Bank {
         // WAL lets readers (e.g. a learner running `sqlite3 bank.db`) work
         // while the API writes; busy_timeout waits for a lock instead of failing.
         connection.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        // In WAL mode, NORMAL syncs at checkpoints instead of on every commit: a killed
+        // process loses nothing (the WAL is in the OS already); only a power cut or OS crash
+        // could roll back the last commits. Several times faster than FULL on a real disk.
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
         Bank::setup(connection, initial_balances)
     }
 

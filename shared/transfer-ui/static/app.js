@@ -710,13 +710,16 @@
     const started = [];
     const failed = [];
     try {
-      for (const [from, to] of DAILY_BATCH) {
-        try {
-          started.push(await startTransfer(from, to, DAILY_AMOUNT));
-        } catch (err) {
-          failed.push(from + ' → ' + to + ': ' + err.message);
+      // All five at once: each start waits on Temporal, so one after the other adds up.
+      const results = await Promise.allSettled(DAILY_BATCH.map(([from, to]) => startTransfer(from, to, DAILY_AMOUNT)));
+      results.forEach((result, i) => {
+        const [from, to] = DAILY_BATCH[i];
+        if (result.status === 'fulfilled') {
+          started.push(result.value);
+        } else {
+          failed.push(from + ' → ' + to + ': ' + result.reason.message);
         }
-      }
+      });
     } finally {
       button.disabled = false;
     }

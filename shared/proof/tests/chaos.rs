@@ -1,0 +1,41 @@
+//! Transfers under faults: the worker SIGKILLed and restarted five times, the Temporal server
+//! restarted once (same port, same database), the bank failing and losing responses after
+//! committing. Afterwards the books must be exact. A few seeds; each runs on its own server.
+
+use proof::chaos::{ChaosConfig, run, summary, verify};
+use temporalio_client::WorkflowExecutionStatus;
+
+async fn chaos(seed: u64) -> anyhow::Result<()> {
+    let config = ChaosConfig::new(seed);
+    let outcome = run(&config).await?;
+    println!("seed {seed}: {}", summary(&outcome));
+
+    let problems = verify(&outcome);
+    assert!(problems.is_empty(), "seed {seed}: the books are off:\n{}", problems.join("\n"));
+
+    // The faults really happened, and the run exercised both outcomes.
+    assert_eq!(outcome.worker_kills, 5);
+    assert_eq!(outcome.server_restarts, 1);
+    assert_eq!(outcome.ids.len(), 200);
+    let overdrafts = outcome.plan.iter().filter(|t| t.overdraft).count();
+    assert!(overdrafts > 0, "the plan has transfers above the balance");
+    assert!(outcome.count(WorkflowExecutionStatus::Failed) >= overdrafts);
+    assert!(outcome.count(WorkflowExecutionStatus::Completed) > 150, "most ordinary transfers complete");
+    assert!(outcome.retried_attempts > 0, "the bank's failures were retried");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn books_are_exact_after_chaos_seed_1() -> anyhow::Result<()> {
+    chaos(1).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn books_are_exact_after_chaos_seed_2() -> anyhow::Result<()> {
+    chaos(2).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn books_are_exact_after_chaos_seed_3() -> anyhow::Result<()> {
+    chaos(3).await
+}
