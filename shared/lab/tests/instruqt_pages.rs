@@ -106,16 +106,19 @@ fn workspace_packages(root: &Path) -> BTreeSet<String> {
     metadata["packages"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect()
 }
 
-/// Builds the packages with one cargo call; returns the folder of their binaries.
-fn build(root: &Path, packages: &BTreeSet<&str>) -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args(["build", "--quiet"]).current_dir(root);
+/// The folder of the quoted packages' binaries. `cargo test --workspace` (`./scripts/test`)
+/// has built them all (every quoted package has tests of its own); building them here would
+/// resolve other dependency features and compile the whole tree a second time.
+fn built_binaries(root: &Path, packages: &BTreeSet<&str>) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target")).join("debug");
     for package in packages {
-        command.args(["-p", package]);
+        assert!(
+            target.join(package).is_file(),
+            "{} is missing: run the tests with `./scripts/test` (all packages), or `cargo build -p {package}` first",
+            target.join(package).display()
+        );
     }
-    assert!(command.status().expect("cargo build").success(), "building {packages:?} failed");
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target")).join("debug")
+    target
 }
 
 fn help(binary: &str, subcommand: Option<&str>) -> String {
@@ -156,7 +159,7 @@ fn every_quoted_command_exists() {
         assert!(packages.contains(&run.package), "{page}: `cargo run -p {}`: no such workspace package", run.package);
     }
     let quoted: BTreeSet<&str> = runs.keys().map(|run| run.package.as_str()).collect();
-    let target = build(&root, &quoted);
+    let target = built_binaries(&root, &quoted);
     for (run, page) in &runs {
         let binary = target.join(&run.package).display().to_string();
         let top = help(&binary, None);

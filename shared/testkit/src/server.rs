@@ -1,16 +1,23 @@
 //! An isolated Temporal dev server for one test (or one test binary).
+//!
+//! Started here rather than with the SDK's `WorkflowEnvironment::start_local`, whose 5 s
+//! start-up limit is too short on a 2-core CI machine that is compiling at the same time.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
-use anyhow::Context;
-use temporalio_client::Client;
-use temporalio_sdk::testing::{
-    DevServerLogLevel, EphemeralExe, LocalServer, LocalWorkflowEnvironmentOptions, WorkflowEnvironment,
-};
+use anyhow::{Context, bail};
+use temporalio_client::{Client, ClientOptions, ConnectionOptions};
+use tokio::process::{Child, Command};
+
+/// How long a dev server may take to answer after launch (a guard, not a speed goal).
+const START_PATIENCE: Duration = Duration::from_secs(90);
 
 pub struct TestServer {
-    env: WorkflowEnvironment<LocalServer>,
+    child: Child,
+    client: Client,
     port: u16,
     db_file: Option<PathBuf>,
 }
@@ -24,26 +31,42 @@ impl TestServer {
     /// A server on `port` keeping its state in `db_file` (restart it with the same arguments).
     pub async fn start_with(port: u16, db_file: Option<PathBuf>) -> anyhow::Result<Self> {
         let cli = workshop::cli_tool::find_or_install()?;
-        let mut extra_args = Vec::new();
-        for name in workshop::SEARCH_ATTRIBUTES {
-            extra_args.push("--search-attribute".to_string());
-            extra_args.push(format!("{name}=Keyword"));
+        let mut command = Command::new(&cli);
+        command
+            .args(["server", "start-dev", "--headless", "--ip", "127.0.0.1", "--log-level", "error"])
+            .args(["--port", &port.to_string(), "--namespace", "default"]);
+        if let Some(db) = &db_file {
+            command.arg("--db-filename").arg(db);
         }
-        let options = LocalWorkflowEnvironmentOptions::builder()
-            .server_executable(EphemeralExe::ExistingPath(cli.display().to_string()))
-            .port(port)
-            .maybe_database_filename(db_file.clone())
-            .extra_args(extra_args)
-            .log_level(DevServerLogLevel::Error)
-            .build();
-        let env = WorkflowEnvironment::start_local(options)
-            .await
-            .context("starting a test Temporal dev server")?;
-        Ok(Self { env, port, db_file })
+        for name in workshop::SEARCH_ATTRIBUTES {
+            command.args(["--search-attribute", &format!("{name}=Keyword")]);
+        }
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit()) // errors show in the test's output
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", cli.display()))?;
+
+        let deadline = Instant::now() + START_PATIENCE;
+        let client = loop {
+            if let Some(status) = child.try_wait()? {
+                bail!("the test Temporal dev server on port {port} exited at start ({status})");
+            }
+            if let Ok(Ok(client)) = tokio::time::timeout(Duration::from_secs(5), connect(port)).await {
+                break client;
+            }
+            if Instant::now() > deadline {
+                bail!("the test Temporal dev server on port {port} did not answer within {START_PATIENCE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        Ok(Self { child, client, port, db_file })
     }
 
     pub fn client(&self) -> Client {
-        self.env.client().clone()
+        self.client.clone()
     }
 
     /// host:port for `TEMPORAL_ADDRESS`.
@@ -67,11 +90,17 @@ impl TestServer {
         ]
     }
 
-    /// Stops the server (dropping it does the same, without waiting).
-    pub async fn shutdown(self) -> anyhow::Result<()> {
-        self.env.shutdown().await?;
+    /// Stops the server at once, as a crash would (dropping it does the same, without waiting).
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        self.child.kill().await?;
         Ok(())
     }
+}
+
+async fn connect(port: u16) -> anyhow::Result<Client> {
+    let url: temporalio_client::Url = format!("http://127.0.0.1:{port}").parse()?;
+    let connection = ConnectionOptions::new(url).identity("workshop-tests".to_string()).build();
+    Ok(Client::connect(connection, ClientOptions::new("default").build()).await?)
 }
 
 /// A loopback port nobody listens on right now.
