@@ -313,13 +313,13 @@ async fn module04_check_wants_both_fixes_and_nothing_stuck() -> anyhow::Result<(
     let lab = Lab::new(&server, &workspace)?;
     let (jerrys, id) = stuck_transfer(&server).await?;
     lab.check_fails("module04", "still running").await?;
-    lab.check_fails("module04", "localhost:8080").await?;
+    lab.check_fails("module04", "Jerry's local bank").await?;
     drop(jerrys); // the learner stops the services (Ctrl-C)
 
     // The learner fixes only the workflow: the activity bug is still reported.
     let workflow = "exercises/module04/src/workflow.rs";
     std::fs::copy(workspace.path(&workflow.replace("exercises", "solutions")), workspace.path(workflow))?;
-    lab.check_fails("module04", "localhost:8080").await?;
+    lab.check_fails("module04", "Jerry's local bank").await?;
     let activities = "exercises/module04/src/activities.rs";
     std::fs::copy(workspace.path(&activities.replace("exercises", "solutions")), workspace.path(activities))?;
 

@@ -100,7 +100,7 @@ fn workflows(extra_running: usize) -> Vec<Value> {
             "result": null,
             "error": null,
             "pending_activity": {"activity_type": "check_balance", "attempt": 1, "last_failure": null, "next_retry_in_secs": null},
-            "web_ui_url": "http://localhost:8233/namespaces/default/workflows/transfer-running-2"
+            "web_ui_url": "http://web-ui.test:8233/namespaces/default/workflows/transfer-running-2"
         }),
         json!({
             "workflow_id": "transfer-failed-1",
@@ -114,7 +114,7 @@ fn workflows(extra_running: usize) -> Vec<Value> {
             "result": null,
             "error": FAILED_ERROR,
             "pending_activity": null,
-            "web_ui_url": "http://localhost:8233/namespaces/default/workflows/transfer-failed-1"
+            "web_ui_url": "http://web-ui.test:8233/namespaces/default/workflows/transfer-failed-1"
         }),
         json!({
             "workflow_id": "transfer-done-1",
@@ -190,7 +190,7 @@ fn app(shared: Shared) -> Router {
         .route(
             "/api/config",
             get(|| async {
-                Json(json!({"module": "module03", "temporal_ui_url": "http://localhost:8233", "namespace": "default"}))
+                Json(json!({"module": "module03", "temporal_ui_url": "http://web-ui.test:8233", "namespace": "default"}))
             }),
         )
         .route(
@@ -362,7 +362,7 @@ async fn page_shows_hostile_data_as_text_and_renders_every_section() -> anyhow::
         );
         ensure!(
             card["link"]
-                == json!("http://localhost:8233/namespaces/default/workflows/%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E"),
+                == json!("http://web-ui.test:8233/namespaces/default/workflows/%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E"),
             "web UI link: {}",
             card["link"]
         );
