@@ -1,8 +1,8 @@
 //! The starter: starts the workflow, or re-attaches to the one already running, and waits.
 
 use temporalio_client::{
-    Client, WorkflowDescribeOptions, WorkflowExecutionStatus, WorkflowGetResultOptions,
-    WorkflowIdConflictPolicy, WorkflowStartOptions,
+    Client, WorkflowDescribeOptions, WorkflowExecutionStatus, WorkflowGetResultOptions, WorkflowIdConflictPolicy,
+    WorkflowStartOptions,
 };
 use workshop::TemporalTarget;
 
@@ -23,9 +23,7 @@ pub async fn start_and_wait(client: &Client, target: &TemporalTarget, delay_secs
              it finished; nothing is printed twice."
         );
     } else {
-        println!(
-            "Started workflow {WORKFLOW_ID}. Its progress is stored in the Temporal server, not in this process."
-        );
+        println!("Started workflow {WORKFLOW_ID}. Its progress is stored in the Temporal server, not in this process.");
         println!("  Try it: press Ctrl-C part-way, then run the same command again.");
     }
     if let Some(link) = target.workflow_link(WORKFLOW_ID) {

@@ -4,7 +4,10 @@ use crate::{TransferArgs, start, worker};
 
 pub async fn run(transfer: &TransferArgs) -> anyhow::Result<()> {
     let (client, target) = workshop::connect().await?;
-    println!("Connected to Temporal at {} (namespace {}); bank at {}.", target.address, target.namespace, transfer.api.api_url);
+    println!(
+        "Connected to Temporal at {} (namespace {}); bank at {}.",
+        target.address, target.namespace, transfer.api.api_url
+    );
     let mut worker = worker::build(client.clone(), &transfer.api)?;
     let stop_worker = worker.shutdown_handle();
 

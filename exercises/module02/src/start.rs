@@ -1,8 +1,8 @@
 //! The starter: starts the transfer (or re-attaches to the running one) and waits for it.
 
 use temporalio_client::{
-    Client, WorkflowDescribeOptions, WorkflowExecutionStatus, errors::WorkflowGetResultError,
-    WorkflowGetResultOptions, WorkflowIdConflictPolicy, WorkflowStartOptions,
+    Client, WorkflowDescribeOptions, WorkflowExecutionStatus, WorkflowGetResultOptions, WorkflowIdConflictPolicy,
+    WorkflowStartOptions, errors::WorkflowGetResultError,
 };
 use workshop::TemporalTarget;
 
@@ -32,10 +32,7 @@ pub async fn start_and_wait(
     if running {
         println!("Transfer {WORKFLOW_ID} is already running: re-attaching (its own amount and accounts apply).");
     } else {
-        println!(
-            "Started transfer {WORKFLOW_ID}: {} from {} to {}.",
-            transfer.amount, transfer.from, transfer.to
-        );
+        println!("Started transfer {WORKFLOW_ID}: {} from {} to {}.", transfer.amount, transfer.from, transfer.to);
     }
     if let Some(link) = target.workflow_link(WORKFLOW_ID) {
         println!("  Watch its attempts in the Web UI: {link}");

@@ -112,7 +112,9 @@ async fn killed_worker_keeps_the_attempt_count() -> anyhow::Result<()> {
     let attempt: u32 = line.split("[attempt ").nth(1).and_then(|rest| rest.split(']').next()).unwrap().parse()?;
     assert!(attempt >= 4, "the new worker continued the count, got: {line}");
 
-    api.real_world_mode.update(RealWorldModeUpdate { enabled: Some(false), ..Default::default() }).map_err(anyhow::Error::msg)?;
+    api.real_world_mode
+        .update(RealWorldModeUpdate { enabled: Some(false), ..Default::default() })
+        .map_err(anyhow::Error::msg)?;
     starter.wait_for("Transfer of $100.00 completed.").await?;
     assert!(starter.wait_exit().await?.success());
     assert_eq!(api.balance("account_A"), Cents::dollars(900));
@@ -166,8 +168,10 @@ async fn a_deposit_that_can_never_succeed_is_refunded() -> anyhow::Result<()> {
 fn seed_failing_only_the_deposit() -> u64 {
     (0..10_000)
         .find(|seed| {
-            let dice = RealWorldMode::new(RealWorldModeSettings { enabled: true, seed: Some(*seed), ..calm() }).unwrap();
-            let reads_ok = dice.roll_before(Target::BalanceRead).is_none() && dice.roll_before(Target::BalanceRead).is_none();
+            let dice =
+                RealWorldMode::new(RealWorldModeSettings { enabled: true, seed: Some(*seed), ..calm() }).unwrap();
+            let reads_ok =
+                dice.roll_before(Target::BalanceRead).is_none() && dice.roll_before(Target::BalanceRead).is_none();
             let withdraw_ok = dice.roll_before(Target::Change).is_none();
             let _ = dice.roll_lost_response();
             reads_ok && withdraw_ok && dice.roll_before(Target::Change).is_some()

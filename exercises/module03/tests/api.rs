@@ -30,7 +30,8 @@ impl Ui {
     }
 
     async fn transfer(&self, from: &str, to: &str, amount: f64) -> anyhow::Result<String> {
-        let (status, body) = self.post("/api/transfer", json!({"from_account": from, "to_account": to, "amount": amount})).await?;
+        let (status, body) =
+            self.post("/api/transfer", json!({"from_account": from, "to_account": to, "amount": amount})).await?;
         anyhow::ensure!(status == 200, "transfer refused: {body}");
         Ok(body["workflow_id"].as_str().unwrap().to_string())
     }

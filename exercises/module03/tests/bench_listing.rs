@@ -50,8 +50,15 @@ async fn listing_300_transfers() -> anyhow::Result<()> {
 
     let (workflows, n) = median_latency(&http, &format!("{ui}/api/workflows")).await?;
     let (account, m) = median_latency(&http, &format!("{ui}/api/accounts/account_A/workflows")).await?;
-    println!("{TRANSFERS} transfers started in {:.2} s, all completed after {:.2} s", all_started.as_secs_f64(), all_done.as_secs_f64());
+    println!(
+        "{TRANSFERS} transfers started in {:.2} s, all completed after {:.2} s",
+        all_started.as_secs_f64(),
+        all_done.as_secs_f64()
+    );
     println!("GET /api/workflows ({n} listed): median {:.1} ms over {SAMPLES}", workflows.as_secs_f64() * 1000.0);
-    println!("GET /api/accounts/account_A/workflows ({m} listed): median {:.1} ms over {SAMPLES}", account.as_secs_f64() * 1000.0);
+    println!(
+        "GET /api/accounts/account_A/workflows ({m} listed): median {:.1} ms over {SAMPLES}",
+        account.as_secs_f64() * 1000.0
+    );
     Ok(())
 }

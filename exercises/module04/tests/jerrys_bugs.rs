@@ -64,9 +64,17 @@ async fn jerrys_worker_leaves_transfers_stuck_and_the_fix_completes_each_once() 
         assert_eq!(status(&client, id).await?, WorkflowExecutionStatus::Running, "stuck, not failed");
     }
     assert!(api.bank.ledger(None)?.is_empty(), "no money moved while the code was broken");
-    assert!(jerrys_worker.transcript().contains("PANIC at exercises/module04/src/workflow.rs"), "{}", jerrys_worker.transcript());
+    assert!(
+        jerrys_worker.transcript().contains("PANIC at exercises/module04/src/workflow.rs"),
+        "{}",
+        jerrys_worker.transcript()
+    );
     let panic_lines = jerrys_worker.lines().iter().filter(|l| l.contains("| PANIC at")).count();
-    let noise = jerrys_worker.lines().iter().filter(|l| l.contains("stack backtrace") || l.contains("Failing workflow task")).count();
+    let noise = jerrys_worker
+        .lines()
+        .iter()
+        .filter(|l| l.contains("stack backtrace") || l.contains("Failing workflow task"))
+        .count();
     assert!(panic_lines >= 3 && noise == 0, "one line per failure, no backtraces:\n{}", jerrys_worker.transcript());
 
     // Fix both bugs, restart the worker.
@@ -88,7 +96,12 @@ async fn jerrys_worker_leaves_transfers_stuck_and_the_fix_completes_each_once() 
     assert_eq!(api.bank.total_cents()?, total_before, "not a cent created or lost");
     let ledger = api.bank.ledger(None)?;
     for id in &ids {
-        let of_this = |kind: EntryKind| ledger.iter().filter(|e| e.kind == kind && e.reference_id.as_deref().is_some_and(|r| r.starts_with(id.as_str()))).count();
+        let of_this = |kind: EntryKind| {
+            ledger
+                .iter()
+                .filter(|e| e.kind == kind && e.reference_id.as_deref().is_some_and(|r| r.starts_with(id.as_str())))
+                .count()
+        };
         assert_eq!((of_this(EntryKind::Withdraw), of_this(EntryKind::Deposit)), (1, 1), "{id} applied exactly once");
     }
     fixed_worker.interrupt()?;
@@ -121,8 +134,13 @@ async fn with_the_workflow_fixed_a_failing_withdraw_is_retried_until_it_works() 
     assert!(pending.activity_type.unwrap().name.ends_with("withdraw"), "moved on to the withdraw step");
     assert!(api.bank.ledger(None)?.is_empty());
 
-    api.real_world_mode.update(RealWorldModeUpdate { enabled: Some(false), ..Default::default() }).map_err(anyhow::Error::msg)?;
-    eventually("completion", || async { (status(&client, &id).await.ok()? == WorkflowExecutionStatus::Completed).then_some(()) }).await?;
+    api.real_world_mode
+        .update(RealWorldModeUpdate { enabled: Some(false), ..Default::default() })
+        .map_err(anyhow::Error::msg)?;
+    eventually("completion", || async {
+        (status(&client, &id).await.ok()? == WorkflowExecutionStatus::Completed).then_some(())
+    })
+    .await?;
     assert_eq!(api.balance("account_D"), Cents::dollars(1000));
     assert_eq!(api.balance("account_I"), Cents::dollars(600));
     let events = history::events(&client, &id).await?;

@@ -35,9 +35,7 @@ pub use error::ApiError;
 pub use extract::is_valid_account_id;
 use extract::{AccountId, JsonBody, MoveMoney, MoveMoneyBody};
 
-use crate::chaos::{
-    InjectedFailure, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate, Target,
-};
+use crate::chaos::{InjectedFailure, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate, Target};
 use crate::db::{Account, Bank, BankError, EntryKind, LedgerEntry, Receipt};
 use crate::wire::{DepositResponse, Health, ResetResponse, WithdrawResponse, codes};
 
@@ -70,18 +68,11 @@ pub fn router(bank: Bank, real_world_mode: RealWorldMode) -> Router {
         .route("/accounts/{id}/deposit", post(deposit))
         .route("/ledger", get(ledger))
         .route("/admin/reset", post(reset))
-        .route(
-            "/admin/real-world-mode",
-            get(show_real_world_mode).post(set_real_world_mode),
-        )
+        .route("/admin/real-world-mode", get(show_real_world_mode).post(set_real_world_mode))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(AppState {
-            bank,
-            real_world_mode,
-            bank_slots: Arc::new(Semaphore::new(BANK_SLOTS)),
-        })
+        .with_state(AppState { bank, real_world_mode, bank_slots: Arc::new(Semaphore::new(BANK_SLOTS)) })
 }
 
 async fn health(State(app): State<AppState>) -> Json<Health> {
@@ -94,19 +85,14 @@ async fn health(State(app): State<AppState>) -> Json<Health> {
 }
 
 async fn list_accounts(State(app): State<AppState>) -> Result<Json<Vec<Account>>, ApiError> {
-    app.inject_before(Target::BalanceRead, "list accounts")
-        .await?;
+    app.inject_before(Target::BalanceRead, "list accounts").await?;
     let accounts = app.with_bank(|bank| bank.list_accounts()).await?;
     info!("listed {} accounts", accounts.len());
     Ok(Json(accounts))
 }
 
-async fn balance(
-    State(app): State<AppState>,
-    AccountId(id): AccountId,
-) -> Result<Json<Account>, ApiError> {
-    app.inject_before(Target::BalanceRead, &format!("balance of {id}"))
-        .await?;
+async fn balance(State(app): State<AppState>, AccountId(id): AccountId) -> Result<Json<Account>, ApiError> {
+    app.inject_before(Target::BalanceRead, &format!("balance of {id}")).await?;
     let lookup = id.clone();
     let balance = app
         .with_bank(move |bank| bank.balance(&lookup))
@@ -143,11 +129,8 @@ async fn ledger(
     State(app): State<AppState>,
     query: Result<Query<LedgerQuery>, QueryRejection>,
 ) -> Result<Json<Vec<LedgerEntry>>, ApiError> {
-    let Query(LedgerQuery { account }) =
-        query.map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
-    let entries = app
-        .with_bank(move |bank| bank.ledger(account.as_deref()))
-        .await?;
+    let Query(LedgerQuery { account }) = query.map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
+    let entries = app.with_bank(move |bank| bank.ledger(account.as_deref())).await?;
     debug!("ledger: {} entries", entries.len());
     Ok(Json(entries))
 }
@@ -160,10 +143,7 @@ async fn reset(State(app): State<AppState>) -> Result<Json<ResetResponse>, ApiEr
         })
         .await?;
     info!("reset: balances are back to their initial values and the ledger is empty");
-    Ok(Json(ResetResponse {
-        status: "reset".to_string(),
-        accounts,
-    }))
+    Ok(Json(ResetResponse { status: "reset".to_string(), accounts }))
 }
 
 async fn show_real_world_mode(State(app): State<AppState>) -> Json<RealWorldModeSettings> {
@@ -174,10 +154,7 @@ async fn set_real_world_mode(
     State(app): State<AppState>,
     JsonBody(update): JsonBody<RealWorldModeUpdate>,
 ) -> Result<Json<RealWorldModeSettings>, ApiError> {
-    let settings = app
-        .real_world_mode
-        .update(update)
-        .map_err(ApiError::bad_request)?;
+    let settings = app.real_world_mode.update(update).map_err(ApiError::bad_request)?;
     if settings.enabled {
         info!(
             "Real World Mode is ON: {:.0}% slow ({}s then 504), {:.0}% fail with 500, {:.0}% lost responses",
@@ -194,41 +171,21 @@ async fn set_real_world_mode(
 
 async fn unknown_route(method: Method, uri: Uri) -> ApiError {
     warn!("no such route: {method} {uri}");
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        codes::NOT_FOUND,
-        format!("no such route: {method} {}", uri.path()),
-    )
+    ApiError::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, format!("no such route: {method} {}", uri.path()))
 }
 
 async fn wrong_method(method: Method, uri: Uri) -> ApiError {
     warn!("wrong method: {method} {uri}");
     let message = format!("{} does not accept {method}", uri.path());
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        codes::METHOD_NOT_ALLOWED,
-        message,
-    )
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, codes::METHOD_NOT_ALLOWED, message)
 }
 
 impl AppState {
     /// The heart of the API: one withdraw or deposit, with Real World Mode.
-    async fn move_money(
-        &self,
-        kind: EntryKind,
-        id: String,
-        body: MoveMoneyBody,
-    ) -> Result<Receipt, ApiError> {
-        let MoveMoney {
-            amount,
-            reference_id,
-        } = body.validate().inspect_err(|error| {
-            warn!(
-                "{} request for {id} refused: {}",
-                kind.as_str(),
-                error.body.error
-            )
-        })?;
+    async fn move_money(&self, kind: EntryKind, id: String, body: MoveMoneyBody) -> Result<Receipt, ApiError> {
+        let MoveMoney { amount, reference_id } = body
+            .validate()
+            .inspect_err(|error| warn!("{} request for {id} refused: {}", kind.as_str(), error.body.error))?;
         let direction = match kind {
             EntryKind::Withdraw => "from",
             EntryKind::Deposit => "to",
@@ -249,13 +206,9 @@ impl AppState {
 
         if receipt.replayed {
             let key = reference_id.unwrap_or_default();
-            info!(
-                "{what}: reference_id {key:?} was already applied → original result returned, nothing changed"
-            );
+            info!("{what}: reference_id {key:?} was already applied → original result returned, nothing changed");
         } else if self.real_world_mode.roll_lost_response() {
-            warn!(
-                "Real World Mode: {what} committed (new balance {new_balance}), then the response was lost → 500"
-            );
+            warn!("Real World Mode: {what} committed (new balance {new_balance}), then the response was lost → 500");
             return Err(ApiError::service_unavailable());
         } else {
             info!("{what} → new balance {new_balance}");
@@ -291,9 +244,7 @@ impl AppState {
         };
         match tokio::task::spawn_blocking(move || work(&bank)).await {
             Ok(result) => Ok(result?),
-            Err(crashed) => Err(ApiError::internal(format!(
-                "the bank task crashed: {crashed}"
-            ))),
+            Err(crashed) => Err(ApiError::internal(format!("the bank task crashed: {crashed}"))),
         }
     }
 }
@@ -303,9 +254,7 @@ fn receipt_response<B: Serialize>(receipt: Receipt, shape: impl FnOnce(Receipt) 
     let replayed = receipt.replayed;
     let mut response = Json(shape(receipt)).into_response();
     if replayed {
-        response
-            .headers_mut()
-            .insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
+        response.headers_mut().insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
     }
     response
 }

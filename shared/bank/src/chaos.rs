@@ -109,9 +109,7 @@ impl RealWorldMode {
     pub fn new(settings: RealWorldModeSettings) -> Result<RealWorldMode, String> {
         validate(&settings)?;
         let dice = dice_for(settings.seed);
-        Ok(RealWorldMode {
-            state: Arc::new(Mutex::new(State { settings, dice })),
-        })
+        Ok(RealWorldMode { state: Arc::new(Mutex::new(State { settings, dice })) })
     }
 
     pub fn settings(&self) -> RealWorldModeSettings {
@@ -158,9 +156,7 @@ impl RealWorldMode {
         // One roll, split into bands: [0, slow) slow, [slow, slow+fail) 500.
         let roll: f64 = state.dice.random();
         if roll < settings.slow_rate {
-            Some(InjectedFailure::Slow {
-                secs: settings.slow_secs,
-            })
+            Some(InjectedFailure::Slow { secs: settings.slow_secs })
         } else if roll < settings.slow_rate + settings.failure_rate {
             Some(InjectedFailure::Unavailable)
         } else {
@@ -179,9 +175,7 @@ impl RealWorldMode {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // The state is always consistent between statements; poison is harmless.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -207,10 +201,7 @@ fn validate(settings: &RealWorldModeSettings) -> Result<(), String> {
         return Err("slow_rate + failure_rate must not exceed 1".to_string());
     }
     if settings.slow_secs > 600 {
-        return Err(format!(
-            "slow_secs must be at most 600, got {}",
-            settings.slow_secs
-        ));
+        return Err(format!("slow_secs must be at most 600, got {}", settings.slow_secs));
     }
     Ok(())
 }
@@ -220,12 +211,7 @@ mod tests {
     use super::*;
 
     fn seeded(seed: u64) -> RealWorldMode {
-        RealWorldMode::new(RealWorldModeSettings {
-            enabled: true,
-            seed: Some(seed),
-            ..Default::default()
-        })
-        .unwrap()
+        RealWorldMode::new(RealWorldModeSettings { enabled: true, seed: Some(seed), ..Default::default() }).unwrap()
     }
 
     fn outcomes(mode: &RealWorldMode, n: usize) -> Vec<Option<InjectedFailure>> {
@@ -245,11 +231,7 @@ mod tests {
 
     #[test]
     fn disabled_mode_never_injects() {
-        let mode = RealWorldMode::new(RealWorldModeSettings {
-            lost_response_rate: 1.0,
-            ..Default::default()
-        })
-        .unwrap();
+        let mode = RealWorldMode::new(RealWorldModeSettings { lost_response_rate: 1.0, ..Default::default() }).unwrap();
         assert!(outcomes(&mode, 100).iter().all(Option::is_none));
         assert!(!mode.roll_lost_response());
     }
@@ -265,33 +247,19 @@ mod tests {
         })
         .unwrap();
         assert_eq!(mode.roll_before(Target::BalanceRead), None);
-        assert_eq!(
-            mode.roll_before(Target::Change),
-            Some(InjectedFailure::Unavailable)
-        );
+        assert_eq!(mode.roll_before(Target::Change), Some(InjectedFailure::Unavailable));
     }
 
     #[test]
     fn update_changes_only_given_fields_and_rejects_bad_values() {
         let mode = seeded(1);
-        let after = mode
-            .update(RealWorldModeUpdate {
-                enabled: Some(false),
-                ..Default::default()
-            })
-            .unwrap();
+        let after = mode.update(RealWorldModeUpdate { enabled: Some(false), ..Default::default() }).unwrap();
         assert!(!after.enabled);
         assert_eq!(after.seed, Some(1));
         assert_eq!(after.failure_rate, 0.40);
 
-        let bad = mode.update(RealWorldModeUpdate {
-            lost_response_rate: Some(1.5),
-            ..Default::default()
-        });
-        assert_eq!(
-            bad.unwrap_err(),
-            "lost_response_rate must be between 0 and 1, got 1.5"
-        );
+        let bad = mode.update(RealWorldModeUpdate { lost_response_rate: Some(1.5), ..Default::default() });
+        assert_eq!(bad.unwrap_err(), "lost_response_rate must be between 0 and 1, got 1.5");
         assert_eq!(mode.settings(), after);
     }
 
@@ -299,11 +267,7 @@ mod tests {
     fn reseeding_restarts_the_sequence() {
         let mode = seeded(3);
         let first = outcomes(&mode, 50);
-        mode.update(RealWorldModeUpdate {
-            seed: Some(3),
-            ..Default::default()
-        })
-        .unwrap();
+        mode.update(RealWorldModeUpdate { seed: Some(3), ..Default::default() }).unwrap();
         assert_eq!(outcomes(&mode, 50), first);
     }
 }

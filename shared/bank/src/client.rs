@@ -15,9 +15,7 @@ use serde::de::DeserializeOwned;
 use crate::chaos::{RealWorldModeSettings, RealWorldModeUpdate};
 use crate::db::{Account, LedgerEntry};
 use crate::money::Cents;
-use crate::wire::{
-    DepositResponse, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse, codes,
-};
+use crate::wire::{DepositResponse, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse, codes};
 
 /// How long the client waits for an answer unless told otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -110,11 +108,7 @@ impl AccountClient {
             .build()
             .expect("building a plain-HTTP client");
         let base_url = base_url.into().trim_end_matches('/').to_string();
-        AccountClient {
-            base_url,
-            timeout,
-            http,
-        }
+        AccountClient { base_url, timeout, http }
     }
 
     pub fn base_url(&self) -> &str {
@@ -142,12 +136,8 @@ impl AccountClient {
         reference_id: Option<String>,
     ) -> Result<WithdrawResponse, ClientError> {
         let path = format!("/accounts/{}/withdraw", encode(account_id));
-        let body = MoveMoneyRequest {
-            amount,
-            reference_id,
-        };
-        self.send(self.request(Method::POST, &path).json(&body))
-            .await
+        let body = MoveMoneyRequest { amount, reference_id };
+        self.send(self.request(Method::POST, &path).json(&body)).await
     }
 
     pub async fn deposit(
@@ -157,12 +147,8 @@ impl AccountClient {
         reference_id: Option<String>,
     ) -> Result<DepositResponse, ClientError> {
         let path = format!("/accounts/{}/deposit", encode(account_id));
-        let body = MoveMoneyRequest {
-            amount,
-            reference_id,
-        };
-        self.send(self.request(Method::POST, &path).json(&body))
-            .await
+        let body = MoveMoneyRequest { amount, reference_id };
+        self.send(self.request(Method::POST, &path).json(&body)).await
     }
 
     /// Ledger entries, oldest first; only one account's if given.
@@ -180,19 +166,12 @@ impl AccountClient {
     }
 
     pub async fn real_world_mode(&self) -> Result<RealWorldModeSettings, ClientError> {
-        self.send(self.request(Method::GET, "/admin/real-world-mode"))
-            .await
+        self.send(self.request(Method::GET, "/admin/real-world-mode")).await
     }
 
     /// Switches Real World Mode on or off, keeping its other settings.
-    pub async fn set_real_world_mode(
-        &self,
-        enabled: bool,
-    ) -> Result<RealWorldModeSettings, ClientError> {
-        let update = RealWorldModeUpdate {
-            enabled: Some(enabled),
-            ..Default::default()
-        };
+    pub async fn set_real_world_mode(&self, enabled: bool) -> Result<RealWorldModeSettings, ClientError> {
+        let update = RealWorldModeUpdate { enabled: Some(enabled), ..Default::default() };
         self.update_real_world_mode(&update).await
     }
 
@@ -201,36 +180,22 @@ impl AccountClient {
         &self,
         update: &RealWorldModeUpdate,
     ) -> Result<RealWorldModeSettings, ClientError> {
-        self.send(
-            self.request(Method::POST, "/admin/real-world-mode")
-                .json(update),
-        )
-        .await
+        self.send(self.request(Method::POST, "/admin/real-world-mode").json(update)).await
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http
-            .request(method, format!("{}{path}", self.base_url))
+        self.http.request(method, format!("{}{path}", self.base_url))
     }
 
     /// Sends, then sorts the outcome into success, business or transient.
     async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ClientError> {
-        let response = request
-            .send()
-            .await
-            .map_err(|error| self.no_answer(&error))?;
+        let response = request.send().await.map_err(|error| self.no_answer(&error))?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| self.no_answer(&error))?;
+        let body = response.bytes().await.map_err(|error| self.no_answer(&error))?;
 
         if status.is_success() {
             return serde_json::from_slice(&body).map_err(|error| ClientError::Unexpected {
-                message: format!(
-                    "{status} with a body we could not read ({error}): {}",
-                    preview(&body)
-                ),
+                message: format!("{status} with a body we could not read ({error}): {}", preview(&body)),
             });
         }
         let error_body: Option<ErrorBody> = serde_json::from_slice(&body).ok();
@@ -246,17 +211,11 @@ impl AccountClient {
                 self.timeout
             )
         } else if error.is_connect() {
-            format!(
-                "account API at {url} did not answer: is it running? Start the account API and try again"
-            )
+            format!("account API at {url} did not answer: is it running? Start the account API and try again")
         } else {
             format!("account API at {url} could not be reached: {error}")
         };
-        ClientError::Transient {
-            status: None,
-            code: None,
-            message,
-        }
+        ClientError::Transient { status: None, code: None, message }
     }
 }
 
@@ -265,7 +224,10 @@ impl AccountClient {
 /// such as a wrong URL) is transient: fix the cause and a retry can succeed.
 fn classify(status: StatusCode, body: Option<ErrorBody>, raw: &[u8], base_url: &str) -> ClientError {
     match body {
-        Some(body) if status.is_client_error() && !matches!(status, StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS) => {
+        Some(body)
+            if status.is_client_error()
+                && !matches!(status, StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS) =>
+        {
             ClientError::Business {
                 status: status.as_u16(),
                 code: body.code,
@@ -282,7 +244,10 @@ fn classify(status: StatusCode, body: Option<ErrorBody>, raw: &[u8], base_url: &
         None => ClientError::Transient {
             status: Some(status.as_u16()),
             code: None,
-            message: format!("{base_url} answered {status}, and not like the account API (wrong URL?): {}", preview(raw)),
+            message: format!(
+                "{base_url} answered {status}, and not like the account API (wrong URL?): {}",
+                preview(raw)
+            ),
         },
     }
 }
@@ -313,12 +278,7 @@ mod tests {
     #[test]
     fn statuses_sort_into_business_and_transient() {
         let body = |code: &str| {
-            Some(ErrorBody {
-                error: "no".into(),
-                code: code.into(),
-                current_balance: None,
-                requested_amount: None,
-            })
+            Some(ErrorBody { error: "no".into(), code: code.into(), current_balance: None, requested_amount: None })
         };
         for status in [400, 404, 409, 422] {
             let error = classify(StatusCode::from_u16(status).unwrap(), body("x"), b"", "http://bank");

@@ -58,11 +58,7 @@ impl EntryKind {
 
     fn from_db(text: &str) -> EntryKind {
         // The CHECK constraint in the schema allows only these two.
-        if text == "deposit" {
-            EntryKind::Deposit
-        } else {
-            EntryKind::Withdraw
-        }
+        if text == "deposit" { EntryKind::Deposit } else { EntryKind::Withdraw }
     }
 }
 
@@ -123,18 +119,14 @@ const SCHEMA: &str = "
     );
 ";
 
-const LEDGER_COLUMNS: &str =
-    "id, reference_id, account_id, kind, amount_cents, previous_cents, new_cents, created_at";
+const LEDGER_COLUMNS: &str = "id, reference_id, account_id, kind, amount_cents, previous_cents, new_cents, created_at";
 
 impl Bank {
     /// Opens (or creates) the bank database file. Accounts from
     /// `initial_balances` that do not exist yet are created with that
     /// balance; existing accounts keep theirs, so restarting the API never
     /// loses money. [`Bank::reset`] goes back to exactly these balances.
-    pub fn open(
-        path: impl AsRef<Path>,
-        initial_balances: &[(&str, Cents)],
-    ) -> Result<Bank, BankError> {
+    pub fn open(path: impl AsRef<Path>, initial_balances: &[(&str, Cents)]) -> Result<Bank, BankError> {
         let connection = Connection::open(path)?;
         // WAL lets readers (e.g. a learner running `sqlite3 bank.db`) work
         // while the API writes; busy_timeout waits for a lock instead of failing.
@@ -151,20 +143,14 @@ impl Bank {
         Bank::setup(Connection::open_in_memory()?, initial_balances)
     }
 
-    fn setup(
-        connection: Connection,
-        initial_balances: &[(&str, Cents)],
-    ) -> Result<Bank, BankError> {
+    fn setup(connection: Connection, initial_balances: &[(&str, Cents)]) -> Result<Bank, BankError> {
         connection.busy_timeout(Duration::from_secs(5))?;
         connection.pragma_update(None, "foreign_keys", true)?;
         connection.execute_batch(SCHEMA)?;
         let bank = Bank {
             connection: Arc::new(Mutex::new(connection)),
             initial_balances: Arc::new(
-                initial_balances
-                    .iter()
-                    .map(|(id, balance)| (id.to_string(), *balance))
-                    .collect(),
+                initial_balances.iter().map(|(id, balance)| (id.to_string(), *balance)).collect(),
             ),
         };
         bank.write(|tx| {
@@ -188,15 +174,9 @@ impl Bank {
     /// All accounts, sorted by id.
     pub fn list_accounts(&self) -> Result<Vec<Account>, BankError> {
         let connection = self.lock();
-        let mut statement =
-            connection.prepare("SELECT id, balance_cents FROM accounts ORDER BY id")?;
+        let mut statement = connection.prepare("SELECT id, balance_cents FROM accounts ORDER BY id")?;
         let accounts = statement
-            .query_map([], |row| {
-                Ok(Account {
-                    id: row.get(0)?,
-                    balance: Cents::new(row.get(1)?),
-                })
-            })?
+            .query_map([], |row| Ok(Account { id: row.get(0)?, balance: Cents::new(row.get(1)?) }))?
             .collect::<Result<_, _>>()?;
         Ok(accounts)
     }
@@ -205,45 +185,28 @@ impl Bank {
     /// else may — a handy invariant for tests.
     pub fn total_cents(&self) -> Result<Cents, BankError> {
         let connection = self.lock();
-        let total: i64 = connection.query_row(
-            "SELECT COALESCE(SUM(balance_cents), 0) FROM accounts",
-            [],
-            |row| row.get(0),
-        )?;
+        let total: i64 =
+            connection.query_row("SELECT COALESCE(SUM(balance_cents), 0) FROM accounts", [], |row| row.get(0))?;
         Ok(Cents::new(total))
     }
 
     /// Ledger entries, oldest first; only one account's if `account_id` is given.
     pub fn ledger(&self, account_id: Option<&str>) -> Result<Vec<LedgerEntry>, BankError> {
         let connection = self.lock();
-        let sql = format!(
-            "SELECT {LEDGER_COLUMNS} FROM ledger WHERE ?1 IS NULL OR account_id = ?1 ORDER BY id"
-        );
+        let sql = format!("SELECT {LEDGER_COLUMNS} FROM ledger WHERE ?1 IS NULL OR account_id = ?1 ORDER BY id");
         let mut statement = connection.prepare(&sql)?;
-        let entries = statement
-            .query_map([account_id], ledger_entry)?
-            .collect::<Result<_, _>>()?;
+        let entries = statement.query_map([account_id], ledger_entry)?.collect::<Result<_, _>>()?;
         Ok(entries)
     }
 
     /// Takes `amount` out of an account. Fails with `InsufficientFunds`
     /// rather than going below zero.
-    pub fn withdraw(
-        &self,
-        account_id: &str,
-        amount: Cents,
-        reference_id: Option<&str>,
-    ) -> Result<Receipt, BankError> {
+    pub fn withdraw(&self, account_id: &str, amount: Cents, reference_id: Option<&str>) -> Result<Receipt, BankError> {
         self.apply(EntryKind::Withdraw, account_id, amount, reference_id)
     }
 
     /// Puts `amount` into an account.
-    pub fn deposit(
-        &self,
-        account_id: &str,
-        amount: Cents,
-        reference_id: Option<&str>,
-    ) -> Result<Receipt, BankError> {
+    pub fn deposit(&self, account_id: &str, amount: Cents, reference_id: Option<&str>) -> Result<Receipt, BankError> {
         self.apply(EntryKind::Deposit, account_id, amount, reference_id)
     }
 
@@ -254,10 +217,7 @@ impl Bank {
             tx.execute("DELETE FROM ledger", [])?;
             tx.execute("DELETE FROM accounts", [])?;
             for (id, balance) in self.initial_balances.iter() {
-                tx.execute(
-                    "INSERT INTO accounts (id, balance_cents) VALUES (?1, ?2)",
-                    params![id, balance.as_i64()],
-                )?;
+                tx.execute("INSERT INTO accounts (id, balance_cents) VALUES (?1, ?2)", params![id, balance.as_i64()])?;
             }
             Ok(())
         })
@@ -273,9 +233,7 @@ impl Bank {
         reference_id: Option<&str>,
     ) -> Result<Receipt, BankError> {
         if !amount.is_positive() {
-            return Err(BankError::InvalidAmount(format!(
-                "amount must be greater than zero, got {amount}"
-            )));
+            return Err(BankError::InvalidAmount(format!("amount must be greater than zero, got {amount}")));
         }
         if amount > Cents::MAX {
             return Err(BankError::InvalidAmount(format!(
@@ -289,16 +247,12 @@ impl Bank {
             if let Some(key) = reference_id
                 && let Some(first) = entry_by_reference(tx, key)?
             {
-                let same_request =
-                    first.account_id == account_id && first.kind == kind && first.amount == amount;
+                let same_request = first.account_id == account_id && first.kind == kind && first.amount == amount;
                 if !same_request {
                     let reference_id = key.to_string();
                     return Err(BankError::IdempotencyConflict { reference_id });
                 }
-                return Ok(Receipt {
-                    entry: first,
-                    replayed: true,
-                });
+                return Ok(Receipt { entry: first, replayed: true });
             }
 
             let previous = current_balance(tx, account_id)?;
@@ -308,43 +262,29 @@ impl Bank {
                     return Err(BankError::InsufficientFunds { current, requested });
                 }
                 EntryKind::Withdraw => previous - amount,
-                EntryKind::Deposit => previous
-                    .checked_add(amount)
-                    .filter(|new| *new <= Cents::MAX)
-                    .ok_or_else(|| {
+                EntryKind::Deposit => {
+                    previous.checked_add(amount).filter(|new| *new <= Cents::MAX).ok_or_else(|| {
                         BankError::InvalidAmount(format!(
                             "this deposit would take the balance above the maximum of {}",
                             Cents::MAX
                         ))
-                    })?,
+                    })?
+                }
             };
 
-            tx.execute(
-                "UPDATE accounts SET balance_cents = ?1 WHERE id = ?2",
-                params![new.as_i64(), account_id],
-            )?;
+            tx.execute("UPDATE accounts SET balance_cents = ?1 WHERE id = ?2", params![new.as_i64(), account_id])?;
             tx.execute(
                 "INSERT INTO ledger
                      (reference_id, account_id, kind, amount_cents, previous_cents, new_cents)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    reference_id,
-                    account_id,
-                    kind.as_str(),
-                    amount.as_i64(),
-                    previous.as_i64(),
-                    new.as_i64()
-                ],
+                params![reference_id, account_id, kind.as_str(), amount.as_i64(), previous.as_i64(), new.as_i64()],
             )?;
             let entry = tx.query_row(
                 &format!("SELECT {LEDGER_COLUMNS} FROM ledger WHERE id = ?1"),
                 [tx.last_insert_rowid()],
                 ledger_entry,
             )?;
-            Ok(Receipt {
-                entry,
-                replayed: false,
-            })
+            Ok(Receipt { entry, replayed: false })
         })
     }
 
@@ -352,10 +292,7 @@ impl Bank {
     /// taken up front, so two writers (even in two processes) queue up
     /// instead of both reading the old balance. Commits on `Ok`, rolls back
     /// on `Err`.
-    fn write<T>(
-        &self,
-        work: impl FnOnce(&Transaction) -> Result<T, BankError>,
-    ) -> Result<T, BankError> {
+    fn write<T>(&self, work: impl FnOnce(&Transaction) -> Result<T, BankError>) -> Result<T, BankError> {
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let result = work(&tx)?;
@@ -366,32 +303,21 @@ impl Bank {
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a half-done change:
         // the transaction rolls back when dropped. So a poisoned lock is safe to reuse.
-        self.connection
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 fn current_balance(connection: &Connection, account_id: &str) -> Result<Cents, BankError> {
     connection
-        .query_row(
-            "SELECT balance_cents FROM accounts WHERE id = ?1",
-            [account_id],
-            |row| row.get(0),
-        )
+        .query_row("SELECT balance_cents FROM accounts WHERE id = ?1", [account_id], |row| row.get(0))
         .optional()?
         .map(Cents::new)
         .ok_or_else(|| BankError::UnknownAccount(account_id.to_string()))
 }
 
-fn entry_by_reference(
-    connection: &Connection,
-    reference_id: &str,
-) -> Result<Option<LedgerEntry>, BankError> {
+fn entry_by_reference(connection: &Connection, reference_id: &str) -> Result<Option<LedgerEntry>, BankError> {
     let sql = format!("SELECT {LEDGER_COLUMNS} FROM ledger WHERE reference_id = ?1");
-    Ok(connection
-        .query_row(&sql, [reference_id], ledger_entry)
-        .optional()?)
+    Ok(connection.query_row(&sql, [reference_id], ledger_entry).optional()?)
 }
 
 fn ledger_entry(row: &Row) -> rusqlite::Result<LedgerEntry> {
@@ -412,25 +338,17 @@ mod tests {
     use super::*;
 
     fn bank() -> Bank {
-        Bank::in_memory(&[
-            ("account_A", Cents::dollars(1000)),
-            ("account_B", Cents::dollars(500)),
-        ])
-        .unwrap()
+        Bank::in_memory(&[("account_A", Cents::dollars(1000)), ("account_B", Cents::dollars(500))]).unwrap()
     }
 
     #[test]
     fn withdraw_and_deposit_move_money_and_write_the_ledger() {
         let bank = bank();
-        let out = bank
-            .withdraw("account_A", Cents::dollars(100), None)
-            .unwrap();
+        let out = bank.withdraw("account_A", Cents::dollars(100), None).unwrap();
         assert_eq!(out.entry.previous_balance, Cents::dollars(1000));
         assert_eq!(out.entry.new_balance, Cents::dollars(900));
         assert!(!out.replayed);
-        let back = bank
-            .deposit("account_B", Cents::new(2550), Some("d-1"))
-            .unwrap();
+        let back = bank.deposit("account_B", Cents::new(2550), Some("d-1")).unwrap();
         assert_eq!(back.entry.new_balance, Cents::new(52_550));
         assert_eq!(back.entry.reference_id.as_deref(), Some("d-1"));
 
@@ -439,21 +357,14 @@ mod tests {
         assert_eq!(ledger.len(), 2);
         assert_eq!(ledger[0].kind, EntryKind::Withdraw);
         assert_eq!(bank.ledger(Some("account_B")).unwrap(), vec![back.entry]);
-        assert_eq!(
-            bank.total_cents().unwrap(),
-            Cents::dollars(1500) - Cents::dollars(100) + Cents::new(2550)
-        );
+        assert_eq!(bank.total_cents().unwrap(), Cents::dollars(1500) - Cents::dollars(100) + Cents::new(2550));
     }
 
     #[test]
     fn same_reference_id_is_applied_once() {
         let bank = bank();
-        let first = bank
-            .withdraw("account_A", Cents::dollars(10), Some("w-1"))
-            .unwrap();
-        let again = bank
-            .withdraw("account_A", Cents::dollars(10), Some("w-1"))
-            .unwrap();
+        let first = bank.withdraw("account_A", Cents::dollars(10), Some("w-1")).unwrap();
+        let again = bank.withdraw("account_A", Cents::dollars(10), Some("w-1")).unwrap();
         assert!(again.replayed);
         assert_eq!(again.entry, first.entry);
         assert_eq!(bank.balance("account_A").unwrap(), Cents::dollars(990));
@@ -463,8 +374,7 @@ mod tests {
     #[test]
     fn reused_reference_id_with_other_content_is_a_conflict() {
         let bank = bank();
-        bank.withdraw("account_A", Cents::dollars(10), Some("w-1"))
-            .unwrap();
+        bank.withdraw("account_A", Cents::dollars(10), Some("w-1")).unwrap();
         for attempt in [
             bank.withdraw("account_A", Cents::dollars(11), Some("w-1")),
             bank.withdraw("account_B", Cents::dollars(10), Some("w-1")),
@@ -481,10 +391,8 @@ mod tests {
     #[test]
     fn without_reference_id_every_call_applies() {
         let bank = bank();
-        bank.withdraw("account_A", Cents::dollars(10), None)
-            .unwrap();
-        bank.withdraw("account_A", Cents::dollars(10), None)
-            .unwrap();
+        bank.withdraw("account_A", Cents::dollars(10), None).unwrap();
+        bank.withdraw("account_A", Cents::dollars(10), None).unwrap();
         assert_eq!(bank.balance("account_A").unwrap(), Cents::dollars(980));
     }
 
@@ -500,47 +408,27 @@ mod tests {
         assert!(
             matches!(bank.deposit("nobody", Cents::dollars(1), None), Err(BankError::UnknownAccount(id)) if id == "nobody")
         );
-        assert!(matches!(
-            bank.balance("nobody"),
-            Err(BankError::UnknownAccount(_))
-        ));
-        assert!(matches!(
-            bank.deposit("account_A", Cents::ZERO, None),
-            Err(BankError::InvalidAmount(_))
-        ));
-        assert!(matches!(
-            bank.withdraw("account_A", Cents::new(-1), None),
-            Err(BankError::InvalidAmount(_))
-        ));
-        assert!(matches!(
-            bank.deposit("account_A", Cents::MAX, None),
-            Err(BankError::InvalidAmount(_))
-        ));
+        assert!(matches!(bank.balance("nobody"), Err(BankError::UnknownAccount(_))));
+        assert!(matches!(bank.deposit("account_A", Cents::ZERO, None), Err(BankError::InvalidAmount(_))));
+        assert!(matches!(bank.withdraw("account_A", Cents::new(-1), None), Err(BankError::InvalidAmount(_))));
+        assert!(matches!(bank.deposit("account_A", Cents::MAX, None), Err(BankError::InvalidAmount(_))));
         // A refused request leaves no trace, so its reference_id is still free.
         assert_eq!(bank.ledger(None).unwrap(), vec![]);
         assert_eq!(bank.total_cents().unwrap(), Cents::dollars(1500));
-        bank.withdraw("account_B", Cents::dollars(5), Some("big"))
-            .unwrap();
+        bank.withdraw("account_B", Cents::dollars(5), Some("big")).unwrap();
     }
 
     #[test]
     fn reset_restores_initial_balances_and_clears_the_ledger() {
         let bank = bank();
-        bank.withdraw("account_A", Cents::dollars(999), Some("r"))
-            .unwrap();
+        bank.withdraw("account_A", Cents::dollars(999), Some("r")).unwrap();
         bank.deposit("account_B", Cents::dollars(1), None).unwrap();
         bank.reset().unwrap();
         assert_eq!(
             bank.list_accounts().unwrap(),
             vec![
-                Account {
-                    id: "account_A".into(),
-                    balance: Cents::dollars(1000)
-                },
-                Account {
-                    id: "account_B".into(),
-                    balance: Cents::dollars(500)
-                },
+                Account { id: "account_A".into(), balance: Cents::dollars(1000) },
+                Account { id: "account_B".into(), balance: Cents::dollars(500) },
             ]
         );
         assert!(bank.ledger(None).unwrap().is_empty());

@@ -23,9 +23,7 @@ pub use client::{AccountClient, ClientError};
 pub use db::{Account, Bank, BankError, EntryKind, LedgerEntry, Receipt};
 pub use money::{Cents, MoneyError};
 pub use server::{AccountApiConfig, BoundAccountApi, DEFAULT_INITIAL_BALANCES, bind, serve};
-pub use wire::{
-    DepositResponse, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse,
-};
+pub use wire::{DepositResponse, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse};
 
 /// Where the account API listens unless told otherwise.
 pub const DEFAULT_API_URL: &str = "http://127.0.0.1:5000";

@@ -89,9 +89,7 @@ impl Cents {
             return Err(MoneyError::new(problem));
         }
         if text.starts_with('-') {
-            return Err(MoneyError::new(format!(
-                "amount must be positive, got {text}"
-            )));
+            return Err(MoneyError::new(format!("amount must be positive, got {text}")));
         }
         if text.contains(['e', 'E']) {
             return Err(MoneyError::new(format!(
@@ -107,9 +105,7 @@ impl Cents {
         };
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if !digits(whole) || !fraction.is_none_or(digits) {
-            return Err(MoneyError::new(format!(
-                "amount must be a number of dollars like 100.25, got {text}"
-            )));
+            return Err(MoneyError::new(format!("amount must be a number of dollars like 100.25, got {text}")));
         }
         let fraction = fraction.unwrap_or("");
         if fraction.len() > 2 {
@@ -118,21 +114,13 @@ impl Cents {
             )));
         }
 
-        let too_large = || {
-            MoneyError::new(format!(
-                "amount {text} is larger than the maximum of {}",
-                Cents::MAX
-            ))
-        };
+        let too_large = || MoneyError::new(format!("amount {text} is larger than the maximum of {}", Cents::MAX));
         // Read the digits as one integer of cents: "12.5" → "12" + "50" → 1250.
         // `checked_*` turns an absurdly long number into an error, not a panic.
         let padded_fraction = format!("{fraction:0<2}");
         let mut cents: i64 = 0;
         for digit in whole.bytes().chain(padded_fraction.bytes()) {
-            cents = cents
-                .checked_mul(10)
-                .and_then(|c| c.checked_add(i64::from(digit - b'0')))
-                .ok_or_else(too_large)?;
+            cents = cents.checked_mul(10).and_then(|c| c.checked_add(i64::from(digit - b'0'))).ok_or_else(too_large)?;
         }
         if cents > Cents::MAX.0 {
             return Err(too_large());
@@ -150,9 +138,7 @@ fn not_a_number(text: &str) -> Option<String> {
             format!("amount must be a JSON number like 100.25, not a boolean ({text})")
         }
         Some('n') => "amount must be a JSON number like 100.25, not null".to_string(),
-        Some('{' | '[') => {
-            "amount must be a JSON number like 100.25, not an object or array".into()
-        }
+        Some('{' | '[') => "amount must be a JSON number like 100.25, not an object or array".into(),
         Some(c) if c == '-' || c.is_ascii_digit() => return None,
         Some(_) => format!("amount must be a JSON number like 100.25, got {text}"),
     };
@@ -322,9 +308,7 @@ mod tests {
 
     #[test]
     fn rejects_amounts_above_the_maximum_and_overflow() {
-        assert!(
-            rejection("1000000000.01").contains("larger than the maximum of $1,000,000,000.00")
-        );
+        assert!(rejection("1000000000.01").contains("larger than the maximum of $1,000,000,000.00"));
         assert!(rejection("92233720368547758.08").contains("larger than the maximum"));
         assert!(rejection(&"9".repeat(400)).contains("larger than the maximum"));
     }

@@ -15,10 +15,8 @@ use crate::db::Bank;
 use crate::money::Cents;
 
 /// The accounts every fresh bank starts with.
-pub const DEFAULT_INITIAL_BALANCES: &[(&str, Cents)] = &[
-    ("account_A", Cents::dollars(1000)),
-    ("account_B", Cents::dollars(500)),
-];
+pub const DEFAULT_INITIAL_BALANCES: &[(&str, Cents)] =
+    &[("account_A", Cents::dollars(1000)), ("account_B", Cents::dollars(500))];
 
 /// Everything the account API needs to start.
 #[derive(Debug, Clone)]
@@ -37,10 +35,7 @@ impl Default for AccountApiConfig {
             host: "127.0.0.1".to_string(),
             port: 5000,
             db_path: PathBuf::from("bank.db"),
-            initial_balances: DEFAULT_INITIAL_BALANCES
-                .iter()
-                .map(|(id, cents)| (id.to_string(), *cents))
-                .collect(),
+            initial_balances: DEFAULT_INITIAL_BALANCES.iter().map(|(id, cents)| (id.to_string(), *cents)).collect(),
             real_world_mode: RealWorldModeSettings::default(),
         }
     }
@@ -65,26 +60,15 @@ pub async fn bind(config: &AccountApiConfig) -> anyhow::Result<BoundAccountApi> 
     let initial = config.initial_balances.clone();
     // Opening SQLite touches the disk: keep it off the async threads.
     let bank = tokio::task::spawn_blocking(move || {
-        let initial: Vec<(&str, Cents)> = initial
-            .iter()
-            .map(|(id, cents)| (id.as_str(), *cents))
-            .collect();
+        let initial: Vec<(&str, Cents)> = initial.iter().map(|(id, cents)| (id.as_str(), *cents)).collect();
         Bank::open(&db_path, &initial)
     })
     .await?
-    .with_context(|| {
-        format!(
-            "could not open the bank database at {}",
-            config.db_path.display()
-        )
-    })?;
+    .with_context(|| format!("could not open the bank database at {}", config.db_path.display()))?;
 
     let listener = TcpListener::bind((config.host.as_str(), config.port)).await.map_err(|error| {
         if error.kind() == ErrorKind::AddrInUse {
-            anyhow!(
-                "port {} is already in use — is another account API running? Stop it or pass --port",
-                config.port
-            )
+            anyhow!("port {} is already in use — is another account API running? Stop it or pass --port", config.port)
         } else {
             anyhow!("could not listen on {}:{}: {error}", config.host, config.port)
         }
@@ -92,13 +76,7 @@ pub async fn bind(config: &AccountApiConfig) -> anyhow::Result<BoundAccountApi> 
     let address = listener.local_addr()?;
 
     let router = crate::api::router(bank.clone(), real_world_mode.clone());
-    Ok(BoundAccountApi {
-        listener,
-        address,
-        router,
-        bank,
-        real_world_mode,
-    })
+    Ok(BoundAccountApi { listener, address, router, bank, real_world_mode })
 }
 
 impl BoundAccountApi {
@@ -123,14 +101,9 @@ impl BoundAccountApi {
 
     /// Serves requests until `shutdown` completes, then finishes the
     /// requests in flight and returns.
-    pub async fn serve(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         tracing::info!("account API listening on {}", self.url());
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await?;
         tracing::info!("account API stopped");
         Ok(())
     }

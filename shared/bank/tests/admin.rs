@@ -9,14 +9,8 @@ use serde_json::json;
 #[tokio::test]
 async fn reset_restores_initial_balances_and_clears_the_ledger() {
     let api = start().await;
-    api.client
-        .withdraw("account_A", Cents::dollars(250), Some("a".into()))
-        .await
-        .unwrap();
-    api.client
-        .deposit("account_B", Cents::new(1), None)
-        .await
-        .unwrap();
+    api.client.withdraw("account_A", Cents::dollars(250), Some("a".into())).await.unwrap();
+    api.client.deposit("account_B", Cents::new(1), None).await.unwrap();
     assert_eq!(api.books().await.1, 2);
 
     let reset = api.post("/admin/reset", "").await;
@@ -31,11 +25,7 @@ async fn reset_restores_initial_balances_and_clears_the_ledger() {
     assert!(api.client.ledger(None).await.unwrap().is_empty());
 
     // After a reset an old key is free again.
-    let again = api
-        .client
-        .withdraw("account_A", Cents::dollars(1), Some("a".into()))
-        .await
-        .unwrap();
+    let again = api.client.withdraw("account_A", Cents::dollars(1), Some("a".into())).await.unwrap();
     assert_eq!(again.previous_balance, Cents::dollars(1000));
 }
 
@@ -45,9 +35,7 @@ async fn real_world_mode_settings_round_trip() {
     let initial = api.client.real_world_mode().await.unwrap();
     assert_eq!(initial, RealWorldModeSettings::default());
 
-    let on = api
-        .post("/admin/real-world-mode", r#"{"enabled": true}"#)
-        .await;
+    let on = api.post("/admin/real-world-mode", r#"{"enabled": true}"#).await;
     assert_eq!(on.status, 200);
     assert_eq!(on.json["enabled"], true);
     assert_eq!(on.json["failure_rate"], 0.4);
@@ -62,32 +50,16 @@ async fn real_world_mode_settings_round_trip() {
     };
     let settings = api.client.update_real_world_mode(&tuned).await.unwrap();
     assert!(!settings.enabled);
-    assert_eq!(
-        (
-            settings.lost_response_rate,
-            settings.slow_secs,
-            settings.seed
-        ),
-        (0.5, 3, Some(9))
-    );
+    assert_eq!((settings.lost_response_rate, settings.slow_secs, settings.seed), (0.5, 3, Some(9)));
     assert_eq!(api.client.real_world_mode().await.unwrap(), settings);
     assert!(api.client.set_real_world_mode(true).await.unwrap().enabled);
     assert!(api.client.health().await.unwrap().real_world_mode);
 
     // Bad values and typos are refused and change nothing.
     let before = api.client.real_world_mode().await.unwrap();
-    for body in [
-        r#"{"lost_response_rate": 2}"#,
-        r#"{"enable": false}"#,
-        r#"{"enabled": "no"}"#,
-        "[true]",
-    ] {
+    for body in [r#"{"lost_response_rate": 2}"#, r#"{"enable": false}"#, r#"{"enabled": "no"}"#, "[true]"] {
         let answer = api.post("/admin/real-world-mode", body).await;
-        assert_eq!(
-            (answer.status, answer.json["code"].as_str()),
-            (400, Some("bad_request")),
-            "{body}"
-        );
+        assert_eq!((answer.status, answer.json["code"].as_str()), (400, Some("bad_request")), "{body}");
     }
     assert_eq!(api.client.real_world_mode().await.unwrap(), before);
 }
@@ -96,35 +68,20 @@ async fn real_world_mode_settings_round_trip() {
 async fn health_accounts_and_ledger() {
     let api = start().await;
     let health = api.client.health().await.unwrap();
-    assert_eq!(
-        (health.status.as_str(), health.real_world_mode),
-        ("healthy", false)
-    );
+    assert_eq!((health.status.as_str(), health.real_world_mode), ("healthy", false));
 
     let accounts = api.client.list_accounts().await.unwrap();
     let ids: Vec<_> = accounts.iter().map(|account| account.id.as_str()).collect();
     assert_eq!(ids, ["account_A", "account_B"]);
-    assert_eq!(
-        api.client.balance("account_B").await.unwrap(),
-        Cents::dollars(500)
-    );
+    assert_eq!(api.client.balance("account_B").await.unwrap(), Cents::dollars(500));
 
-    api.client
-        .withdraw("account_A", Cents::new(1234), Some("x".into()))
-        .await
-        .unwrap();
-    api.client
-        .deposit("account_B", Cents::new(99), None)
-        .await
-        .unwrap();
+    api.client.withdraw("account_A", Cents::new(1234), Some("x".into())).await.unwrap();
+    api.client.deposit("account_B", Cents::new(99), None).await.unwrap();
     let only_a = api.client.ledger(Some("account_A")).await.unwrap();
     assert_eq!(only_a.len(), 1);
     assert_eq!(only_a[0].kind, EntryKind::Withdraw);
     assert_eq!(only_a[0].reference_id.as_deref(), Some("x"));
-    assert_eq!(
-        (only_a[0].previous_balance, only_a[0].new_balance),
-        (Cents::dollars(1000), Cents::new(98_766))
-    );
+    assert_eq!((only_a[0].previous_balance, only_a[0].new_balance), (Cents::dollars(1000), Cents::new(98_766)));
     assert_eq!(api.client.ledger(None).await.unwrap().len(), 2);
 
     let raw = api.get("/ledger?account=account_B").await.json;
@@ -139,41 +96,25 @@ async fn a_busy_port_gives_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
     let dir = common::TempDir::new("busy");
-    let config = bank::AccountApiConfig {
-        port,
-        db_path: dir.0.join("bank.db"),
-        ..Default::default()
-    };
+    let config = bank::AccountApiConfig { port, db_path: dir.0.join("bank.db"), ..Default::default() };
     let error = bank::bind(&config).await.err().expect("the port is taken");
     assert_eq!(
         error.to_string(),
-        format!(
-            "port {port} is already in use — is another account API running? Stop it or pass --port"
-        )
+        format!("port {port} is already in use — is another account API running? Stop it or pass --port")
     );
 }
 
 #[tokio::test]
 async fn restarting_on_the_same_database_keeps_the_money() {
     let dir = common::TempDir::new("restart");
-    let config = bank::AccountApiConfig {
-        port: 0,
-        db_path: dir.0.join("bank.db"),
-        ..Default::default()
-    };
+    let config = bank::AccountApiConfig { port: 0, db_path: dir.0.join("bank.db"), ..Default::default() };
     let first = bank::bind(&config).await.unwrap();
     let bank = first.bank();
-    tokio::task::spawn_blocking(move || {
-        bank.withdraw("account_A", Cents::dollars(1), None).unwrap()
-    })
-    .await
-    .unwrap();
+    tokio::task::spawn_blocking(move || bank.withdraw("account_A", Cents::dollars(1), None).unwrap()).await.unwrap();
     drop(first);
 
     let second = bank::bind(&config).await.unwrap();
     let bank = second.bank();
-    let balance = tokio::task::spawn_blocking(move || bank.balance("account_A").unwrap())
-        .await
-        .unwrap();
+    let balance = tokio::task::spawn_blocking(move || bank.balance("account_A").unwrap()).await.unwrap();
     assert_eq!(balance, Cents::dollars(999));
 }

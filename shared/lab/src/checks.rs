@@ -134,11 +134,10 @@ async fn module03(client: &Client) -> anyhow::Result<Verdict> {
         }
     }
     if missing.is_empty() {
-        return Ok(Verdict::Passed(
-            "The daily batch went through: A→F, B→G, C→H, D→I and E→J all completed.".into(),
-        ));
+        return Ok(Verdict::Passed("The daily batch went through: A→F, B→G, C→H, D→I and E→J all completed.".into()));
     }
-    let running = temporal::count(client, &format!("WorkflowType = '{MODULE03_TYPE}' AND ExecutionStatus = 'Running'")).await?;
+    let running =
+        temporal::count(client, &format!("WorkflowType = '{MODULE03_TYPE}' AND ExecutionStatus = 'Running'")).await?;
     let mut problem = format!(
         "The daily batch has not completed yet; no completed transfer for {}. Start the services \
          (`cargo run -p module03 -- --host 0.0.0.0`, or `./start_services.sh --host 0.0.0.0`) and press \
@@ -156,7 +155,8 @@ async fn module03(client: &Client) -> anyhow::Result<Verdict> {
 
 async fn module04(settings: &Settings, client: &Client) -> anyhow::Result<Verdict> {
     let mut problems = jerrys_bugs(settings);
-    let running = temporal::count(client, &format!("WorkflowType = '{MODULE04_TYPE}' AND ExecutionStatus = 'Running'")).await?;
+    let running =
+        temporal::count(client, &format!("WorkflowType = '{MODULE04_TYPE}' AND ExecutionStatus = 'Running'")).await?;
     let completed =
         temporal::count(client, &format!("WorkflowType = '{MODULE04_TYPE}' AND ExecutionStatus = 'Completed'")).await?;
     if running > 0 {

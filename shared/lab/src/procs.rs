@@ -58,7 +58,11 @@ impl Child {
     }
 
     /// Waits for the next line that satisfies `wanted`; `None` when the program ended first.
-    pub async fn next_line(&mut self, wanted: impl Fn(&str) -> bool, patience: Duration) -> anyhow::Result<Option<String>> {
+    pub async fn next_line(
+        &mut self,
+        wanted: impl Fn(&str) -> bool,
+        patience: Duration,
+    ) -> anyhow::Result<Option<String>> {
         let search = async {
             while let Some(line) = self.lines.recv().await {
                 if wanted(&line) {
@@ -67,9 +71,9 @@ impl Child {
             }
             None
         };
-        tokio::time::timeout(patience, search)
-            .await
-            .with_context(|| format!("[{}] did not print what was expected within {} s", self.label, patience.as_secs()))
+        tokio::time::timeout(patience, search).await.with_context(|| {
+            format!("[{}] did not print what was expected within {} s", self.label, patience.as_secs())
+        })
     }
 
     pub async fn wait_exit(&mut self, patience: Duration) -> anyhow::Result<ExitStatus> {

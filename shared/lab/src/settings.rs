@@ -60,9 +60,8 @@ impl Settings {
         if !status.success() {
             bail!("`cargo build -p {package}` failed (see the compiler's messages above)");
         }
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| self.workshop_dir.join("target"));
+        let target =
+            std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| self.workshop_dir.join("target"));
         let path = target.join("debug").join(package);
         if !path.is_file() {
             bail!("{} is missing after the build", path.display());

@@ -159,7 +159,8 @@ async fn module04(settings: &Settings) -> anyhow::Result<()> {
         let count = |status: &'static str| {
             let client = client.clone();
             async move {
-                temporal::count(&client, &format!("WorkflowType = '{MODULE04_TYPE}' AND ExecutionStatus = '{status}'")).await
+                temporal::count(&client, &format!("WorkflowType = '{MODULE04_TYPE}' AND ExecutionStatus = '{status}'"))
+                    .await
             }
         };
         if count("Running").await? == 0 && count("Completed").await? == 0 {

@@ -22,7 +22,11 @@ pub async fn list(client: &Client, query: &str, limit: usize) -> anyhow::Result<
 }
 
 /// The events of one run; `run_id` `None` means the latest run. `Ok(None)`: no such workflow.
-pub async fn events(client: &Client, workflow_id: &str, run_id: Option<&str>) -> anyhow::Result<Option<Vec<HistoryEvent>>> {
+pub async fn events(
+    client: &Client,
+    workflow_id: &str,
+    run_id: Option<&str>,
+) -> anyhow::Result<Option<Vec<HistoryEvent>>> {
     let handle = match run_id {
         Some(run_id) => WorkflowExecutionInfo::builder()
             .namespace(client.namespace())

@@ -20,7 +20,8 @@ fn pages(root: &Path) -> Vec<Page> {
         let path = entry.path().join("assignment.md");
         if let Ok(text) = std::fs::read_to_string(&path) {
             let rest = text.strip_prefix("---\n").unwrap_or_else(|| panic!("{}: no front matter", path.display()));
-            let (front_matter, body) = rest.split_once("\n---\n").unwrap_or_else(|| panic!("{}: unclosed front matter", path.display()));
+            let (front_matter, body) =
+                rest.split_once("\n---\n").unwrap_or_else(|| panic!("{}: unclosed front matter", path.display()));
             found.push(Page { path, front_matter: front_matter.to_string(), body: body.to_string() });
         }
     }
@@ -57,7 +58,8 @@ struct CargoRun {
 fn cargo_runs(code: &str) -> Vec<CargoRun> {
     let mut runs = Vec::new();
     for (at, _) in code.match_indices("cargo run") {
-        let tokens: Vec<&str> = code[at..].split_whitespace().skip(2).take_while(|t| !matches!(*t, "&&" | "|" | ";")).collect();
+        let tokens: Vec<&str> =
+            code[at..].split_whitespace().skip(2).take_while(|t| !matches!(*t, "&&" | "|" | ";")).collect();
         let Some(package) = tokens.iter().position(|t| *t == "-p").and_then(|i| tokens.get(i + 1)) else {
             panic!("`{code}`: cargo run without -p");
         };
@@ -66,7 +68,8 @@ fn cargo_runs(code: &str) -> Vec<CargoRun> {
             None => Vec::new(),
         };
         let subcommand = args.first().filter(|t| !t.starts_with('-')).map(|t| t.to_string());
-        let flags = args.iter().filter(|t| t.starts_with("--")).map(|t| t.split('=').next().unwrap().to_string()).collect();
+        let flags =
+            args.iter().filter(|t| t.starts_with("--")).map(|t| t.split('=').next().unwrap().to_string()).collect();
         runs.push(CargoRun { package: package.to_string(), subcommand, flags });
     }
     runs
@@ -110,7 +113,8 @@ fn workspace_packages(root: &Path) -> BTreeSet<String> {
 /// has built them all (every quoted package has tests of its own); building them here would
 /// resolve other dependency features and compile the whole tree a second time.
 fn built_binaries(root: &Path, packages: &BTreeSet<&str>) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target")).join("debug");
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target")).join("debug");
     for package in packages {
         assert!(
             target.join(package).is_file(),
@@ -144,12 +148,20 @@ fn every_quoted_command_exists() {
                 runs.entry(run).or_insert_with(|| page.path.display().to_string());
             }
             for script in scripts(snippet) {
-                assert!(root.join(&script).is_file(), "{}: `{snippet}` names {script}, which does not exist", page.path.display());
+                assert!(
+                    root.join(&script).is_file(),
+                    "{}: `{snippet}` names {script}, which does not exist",
+                    page.path.display()
+                );
             }
             if snippet.contains("./start_services.sh") {
                 for dir in &workdir {
                     let local = root.join(dir.strip_prefix(LAB_ROOT).unwrap().trim_start_matches('/'));
-                    assert!(local.join("start_services.sh").is_file(), "{}: no start_services.sh in {dir}", page.path.display());
+                    assert!(
+                        local.join("start_services.sh").is_file(),
+                        "{}: no start_services.sh in {dir}",
+                        page.path.display()
+                    );
                 }
             }
         }
@@ -188,17 +200,21 @@ fn every_tab_folder_and_button_exists() {
     for page in pages(&root) {
         let shown = page.path.display().to_string();
         let mut folders: Vec<&str> = front_matter_values(&page.front_matter, "workdir");
-        folders.extend(front_matter_values(&page.front_matter, "path").into_iter().filter_map(|p| p.split("folder=").nth(1)));
+        folders.extend(
+            front_matter_values(&page.front_matter, "path").into_iter().filter_map(|p| p.split("folder=").nth(1)),
+        );
         assert!(folders.len() >= 2, "{shown}: terminal and editor tabs open the module's folder");
         for folder in folders {
-            let relative = folder.strip_prefix(LAB_ROOT).unwrap_or_else(|| panic!("{shown}: {folder} is outside {LAB_ROOT}"));
+            let relative =
+                folder.strip_prefix(LAB_ROOT).unwrap_or_else(|| panic!("{shown}: {folder} is outside {LAB_ROOT}"));
             let local = root.join(relative.trim_start_matches('/'));
             assert!(local.is_dir(), "{shown}: tab folder {folder} does not exist ({})", local.display());
         }
 
         let tabs = front_matter_values(&page.front_matter, "title").len() - 1; // minus the page's own title
         for (at, _) in page.body.match_indices("](tab-") {
-            let number: usize = page.body[at + 6..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap();
+            let number: usize =
+                page.body[at + 6..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap();
             assert!(number < tabs, "{shown}: a button points at tab-{number}, but there are {tabs} tabs");
         }
         let folder = page.path.parent().unwrap();

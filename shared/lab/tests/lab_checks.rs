@@ -191,7 +191,18 @@ async fn module02_check_wants_a_transfer_that_met_failures() -> anyhow::Result<(
     let bank_dir = TempDir::new("lab-bank")?;
     let db = bank_dir.path().join("bank.db");
     let port = free_port()?.to_string();
-    let args = ["account-api", "--real-world-mode", "--slow-secs", "1", "--seed", "7", "--port", &port, "--db", db.to_str().unwrap()];
+    let args = [
+        "account-api",
+        "--real-world-mode",
+        "--slow-secs",
+        "1",
+        "--seed",
+        "7",
+        "--port",
+        &port,
+        "--db",
+        db.to_str().unwrap(),
+    ];
     let mut api = Program::spawn(&module02, &args, &[])?;
     api.wait_for("Account API ready").await?;
     let api_url = format!("http://127.0.0.1:{port}");

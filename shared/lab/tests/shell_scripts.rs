@@ -34,7 +34,9 @@ fn shell_scripts(root: &Path) -> Vec<PathBuf> {
 fn every_shell_script_passes_shellcheck() {
     let root = workshop::paths::workspace_root();
     let scripts = shell_scripts(&root);
-    for expected in ["scripts/check", "scripts/lab-setup", "scripts/lab-solve", "instruqt/track_scripts/setup-workshop-host"] {
+    for expected in
+        ["scripts/check", "scripts/lab-setup", "scripts/lab-solve", "instruqt/track_scripts/setup-workshop-host"]
+    {
         assert!(scripts.contains(&root.join(expected)), "{expected} is not among the scripts checked: {scripts:?}");
     }
     let output = Command::new("shellcheck")

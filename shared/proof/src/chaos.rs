@@ -212,7 +212,11 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
         .try_collect()
         .await?;
     ids.extend(started_ids.into_iter().map(|(i, id)| (id, i)));
-    say(format!("{} transfers started; faults at {:?}", ids.len(), faults.iter().map(|(at, f)| (at.as_secs_f64(), *f)).collect::<Vec<_>>()));
+    say(format!(
+        "{} transfers started; faults at {:?}",
+        ids.len(),
+        faults.iter().map(|(at, f)| (at.as_secs_f64(), *f)).collect::<Vec<_>>()
+    ));
 
     let faults_from = Instant::now();
     let mut outcome_flags = (0usize, 0usize, false); // kills, restarts, worker restarted for server
@@ -236,7 +240,9 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
                 outcome_flags.1 += 1;
                 say("Temporal server started again on the same port and database".into());
                 // The UI reconnects by itself: it starts the late transfers.
-                let late = start_through_ui(&http, &ui_url, &plan).await.context("starting transfers through the UI after the server restart")?;
+                let late = start_through_ui(&http, &ui_url, &plan)
+                    .await
+                    .context("starting transfers through the UI after the server restart")?;
                 late_started = true;
                 say(format!("the UI started {} more transfers after the restart", late.len()));
                 let probe = late.first().map(|(_, id)| id.clone());
@@ -410,7 +416,8 @@ async fn worker_picked_up(client: &Client, id: &str, limit: Duration) -> bool {
 
 /// Workflow id → status, as the page sees it.
 async fn ui_listing(http: &reqwest::Client, ui: &str) -> anyhow::Result<BTreeMap<String, String>> {
-    let listing: serde_json::Value = http.get(format!("{ui}/api/workflows")).send().await?.error_for_status()?.json().await?;
+    let listing: serde_json::Value =
+        http.get(format!("{ui}/api/workflows")).send().await?.error_for_status()?.json().await?;
     let rows = listing["workflows"].as_array().context("no workflows array")?;
     Ok(rows
         .iter()
@@ -425,7 +432,11 @@ pub fn verify(outcome: &ChaosOutcome) -> Vec<String> {
 
     // Temporal: exactly our workflows, all closed, each completed or failed.
     if outcome.statuses.len() != outcome.ids.len() {
-        problems.push(format!("Temporal lists {} transfers, {} were started", outcome.statuses.len(), outcome.ids.len()));
+        problems.push(format!(
+            "Temporal lists {} transfers, {} were started",
+            outcome.statuses.len(),
+            outcome.ids.len()
+        ));
     }
     for id in outcome.ids.keys() {
         match outcome.statuses.get(id) {
@@ -508,7 +519,8 @@ pub fn verify(outcome: &ChaosOutcome) -> Vec<String> {
             EntryKind::Deposit => entry.previous_balance + entry.amount,
         };
         if previous != Some(entry.previous_balance) || moved != entry.new_balance {
-            problems.push(format!("ledger entry {} does not follow the one before it on {}", entry.id, entry.account_id));
+            problems
+                .push(format!("ledger entry {} does not follow the one before it on {}", entry.id, entry.account_id));
         }
         last.insert(entry.account_id.as_str(), entry.new_balance);
     }
@@ -531,7 +543,8 @@ fn transfer_ui_status(status: WorkflowExecutionStatus) -> &'static str {
 pub fn summary(outcome: &ChaosOutcome) -> String {
     use WorkflowExecutionStatus::{Completed, Failed};
     let overdrafts = outcome.plan.iter().filter(|t| t.overdraft).count();
-    let refunds = outcome.ledger.iter().filter(|e| e.reference_id.as_deref().is_some_and(|r| r.ends_with("/refund"))).count();
+    let refunds =
+        outcome.ledger.iter().filter(|e| e.reference_id.as_deref().is_some_and(|r| r.ends_with("/refund"))).count();
     format!(
         "{} transfers in {:.1} s: {} completed, {} failed ({} of them overdrafts by design, {} refunded); \
          {} ledger entries; worker SIGKILLed {} times, Temporal server restarted {} time(s){}; \
@@ -545,7 +558,11 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
         outcome.ledger.len(),
         outcome.worker_kills,
         outcome.server_restarts,
-        if outcome.worker_restarted_for_server { " (the worker had to be restarted after it)" } else { " (the worker and the UI reconnected by themselves)" },
+        if outcome.worker_restarted_for_server {
+            " (the worker had to be restarted after it)"
+        } else {
+            " (the worker and the UI reconnected by themselves)"
+        },
         outcome.retried_attempts,
     )
 }
@@ -568,11 +585,18 @@ mod tests {
             planned("account_E", "account_A", 9_999_999, true),
             planned("account_C", "account_D", 700, false),
         ];
-        let ids: BTreeMap<String, usize> = [("t-1", 0), ("t-2", 1), ("t-3", 2)].map(|(id, i)| (id.to_string(), i)).into();
-        let statuses = [("t-1", WorkflowExecutionStatus::Completed), ("t-2", WorkflowExecutionStatus::Failed), ("t-3", WorkflowExecutionStatus::Failed)]
-            .map(|(id, s)| (id.to_string(), s))
+        let ids: BTreeMap<String, usize> =
+            [("t-1", 0), ("t-2", 1), ("t-3", 2)].map(|(id, i)| (id.to_string(), i)).into();
+        let statuses = [
+            ("t-1", WorkflowExecutionStatus::Completed),
+            ("t-2", WorkflowExecutionStatus::Failed),
+            ("t-3", WorkflowExecutionStatus::Failed),
+        ]
+        .map(|(id, s)| (id.to_string(), s))
+        .into();
+        let ui_statuses = [("t-1", "COMPLETED"), ("t-2", "FAILED"), ("t-3", "FAILED")]
+            .map(|(id, s)| (id.to_string(), s.to_string()))
             .into();
-        let ui_statuses = [("t-1", "COMPLETED"), ("t-2", "FAILED"), ("t-3", "FAILED")].map(|(id, s)| (id.to_string(), s.to_string())).into();
         let entry = |id: i64, reference: &str, account: &str, kind: EntryKind, cents: i64, previous: i64| {
             let new = if kind == EntryKind::Withdraw { previous - cents } else { previous + cents };
             LedgerEntry {
@@ -592,7 +616,8 @@ mod tests {
             entry(3, "t-3/withdraw", "account_C", EntryKind::Withdraw, 700, 75_000),
             entry(4, "t-3/refund", "account_C", EntryKind::Deposit, 700, 74_300),
         ];
-        let mut balances: BTreeMap<String, Cents> = INITIAL_BALANCES.iter().map(|(id, c)| (id.to_string(), *c)).collect();
+        let mut balances: BTreeMap<String, Cents> =
+            INITIAL_BALANCES.iter().map(|(id, c)| (id.to_string(), *c)).collect();
         balances.insert("account_A".into(), Cents::new(98_950));
         balances.insert("account_B".into(), Cents::new(51_050));
         ChaosOutcome {
@@ -660,7 +685,8 @@ mod tests {
         assert_eq!(format!("{first:?}"), format!("{again:?}"));
         assert_ne!(format!("{first:?}"), format!("{:?}", plan(&ChaosConfig::new(10))));
         assert_eq!(schedule(&config), schedule(&config));
-        let everything: Cents = INITIAL_BALANCES.iter().map(|(_, c)| *c).sum::<Cents>() + first.iter().filter(|t| !t.overdraft).map(|t| t.amount).sum::<Cents>();
+        let everything: Cents = INITIAL_BALANCES.iter().map(|(_, c)| *c).sum::<Cents>()
+            + first.iter().filter(|t| !t.overdraft).map(|t| t.amount).sum::<Cents>();
         for t in first.iter().filter(|t| t.overdraft) {
             let incoming: Cents = first.iter().filter(|o| !o.overdraft && o.to == t.from).map(|o| o.amount).sum();
             let initial = INITIAL_BALANCES.iter().find(|(id, _)| *id == t.from).unwrap().1;

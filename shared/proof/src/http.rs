@@ -56,7 +56,13 @@ impl Connection {
     }
 
     /// Sends one request and reads its answer, within [`HANG_GUARD`].
-    pub async fn send(&mut self, method: &str, target: &str, content_type: Option<&str>, body: &[u8]) -> anyhow::Result<Answer> {
+    pub async fn send(
+        &mut self,
+        method: &str,
+        target: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> anyhow::Result<Answer> {
         let mut request = format!("{method} {target} HTTP/1.1\r\nhost: {}\r\n", self.addr);
         if let Some(content_type) = content_type {
             request.push_str(&format!("content-type: {content_type}\r\n"));
@@ -89,7 +95,11 @@ impl Connection {
         let head = String::from_utf8_lossy(&self.buffer[..head_end]).into_owned();
         let mut lines = head.split("\r\n");
         let status_line = lines.next().unwrap_or_default();
-        let status: u16 = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).with_context(|| format!("bad status line {status_line:?}"))?;
+        let status: u16 = status_line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .with_context(|| format!("bad status line {status_line:?}"))?;
         let headers: Vec<(String, String)> = lines
             .filter_map(|line| line.split_once(':'))
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
@@ -119,7 +129,8 @@ impl Connection {
                 self.fill().await?;
             };
             let size_text = String::from_utf8_lossy(&self.buffer[..line_end]).into_owned();
-            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16).context("bad chunk size")?;
+            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+                .context("bad chunk size")?;
             self.buffer.drain(..line_end + 2);
             while self.buffer.len() < size + 2 {
                 self.fill().await?;
@@ -148,7 +159,13 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// One request on a fresh connection.
-pub async fn once(url: &str, method: &str, target: &str, content_type: Option<&str>, body: &[u8]) -> anyhow::Result<Answer> {
+pub async fn once(
+    url: &str,
+    method: &str,
+    target: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> anyhow::Result<Answer> {
     Connection::open(addr_of(url)?).await?.send(method, target, content_type, body).await
 }
 

@@ -53,7 +53,11 @@ impl LoadReport {
 
 /// Runs the load on its own runtime (so it never shares threads with the caller's).
 /// `make(n)` builds the n-th request.
-pub async fn run(addr: SocketAddr, spec: LoadSpec, make: impl Fn(usize) -> Request + Send + Sync + 'static) -> anyhow::Result<LoadReport> {
+pub async fn run(
+    addr: SocketAddr,
+    spec: LoadSpec,
+    make: impl Fn(usize) -> Request + Send + Sync + 'static,
+) -> anyhow::Result<LoadReport> {
     let make = Arc::new(make);
     let thread = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(spec.threads).enable_all().build()?;
@@ -62,7 +66,11 @@ pub async fn run(addr: SocketAddr, spec: LoadSpec, make: impl Fn(usize) -> Reque
     tokio::task::spawn_blocking(move || thread.join().map_err(|_| anyhow::anyhow!("load thread panicked"))?).await?
 }
 
-async fn drive(addr: SocketAddr, spec: LoadSpec, make: Arc<dyn Fn(usize) -> Request + Send + Sync>) -> anyhow::Result<LoadReport> {
+async fn drive(
+    addr: SocketAddr,
+    spec: LoadSpec,
+    make: Arc<dyn Fn(usize) -> Request + Send + Sync>,
+) -> anyhow::Result<LoadReport> {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let deadline = started + spec.max_time;
@@ -101,7 +109,13 @@ async fn drive(addr: SocketAddr, spec: LoadSpec, make: Arc<dyn Fn(usize) -> Requ
             (latencies, statuses, failures)
         }));
     }
-    let mut report = LoadReport { sent: 0, elapsed: Duration::ZERO, statuses: BTreeMap::new(), failures: Vec::new(), latencies: Vec::new() };
+    let mut report = LoadReport {
+        sent: 0,
+        elapsed: Duration::ZERO,
+        statuses: BTreeMap::new(),
+        failures: Vec::new(),
+        latencies: Vec::new(),
+    };
     for task in tasks {
         let (latencies, statuses, failures) = task.await?;
         report.latencies.extend(latencies);

@@ -62,7 +62,11 @@ impl Service {
                 return Ok(());
             }
             if let Some(status) = self.child.try_wait()? {
-                bail!("{} exited ({status}) before printing {text:?}:\n{}", self.name, std::fs::read_to_string(&self.log)?);
+                bail!(
+                    "{} exited ({status}) before printing {text:?}:\n{}",
+                    self.name,
+                    std::fs::read_to_string(&self.log)?
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -85,7 +89,8 @@ pub struct Memory {
 
 impl Memory {
     pub fn of(pid: u32) -> anyhow::Result<Memory> {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).with_context(|| format!("reading /proc/{pid}/status"))?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .with_context(|| format!("reading /proc/{pid}/status"))?;
         let field = |name: &str| {
             status
                 .lines()

@@ -34,21 +34,29 @@ struct Literal {
 }
 
 fn literal() -> impl Strategy<Value = Literal> {
-    let whole = prop_oneof![0u128..10, 0u128..100_000, 0u128..=1_000_000_001, any::<u64>().prop_map(u128::from), Just(u128::MAX / 1000)];
-    (whole, 0usize..4, any::<u16>(), 0usize..3, "[ \t\n]{0,2}", "[ \t\n]{0,2}").prop_map(|(whole, decimals, fraction, zeros, before, after)| {
-        let fraction = u128::from(fraction) % 10u128.pow(decimals as u32);
-        let mut text = format!("{before}{}{whole}", "0".repeat(zeros));
-        if decimals > 0 {
-            text.push_str(&format!(".{fraction:0width$}", width = decimals));
-        }
-        text.push_str(&after);
-        // More than two decimals is never an amount, even 1.500.
-        let value = (decimals <= 2)
-            .then(|| whole.checked_mul(100)?.checked_add(fraction * 10u128.pow(2 - decimals as u32)))
-            .flatten()
-            .filter(|cents| *cents <= MAX);
-        Literal { text, value }
-    })
+    let whole = prop_oneof![
+        0u128..10,
+        0u128..100_000,
+        0u128..=1_000_000_001,
+        any::<u64>().prop_map(u128::from),
+        Just(u128::MAX / 1000)
+    ];
+    (whole, 0usize..4, any::<u16>(), 0usize..3, "[ \t\n]{0,2}", "[ \t\n]{0,2}").prop_map(
+        |(whole, decimals, fraction, zeros, before, after)| {
+            let fraction = u128::from(fraction) % 10u128.pow(decimals as u32);
+            let mut text = format!("{before}{}{whole}", "0".repeat(zeros));
+            if decimals > 0 {
+                text.push_str(&format!(".{fraction:0width$}", width = decimals));
+            }
+            text.push_str(&after);
+            // More than two decimals is never an amount, even 1.500.
+            let value = (decimals <= 2)
+                .then(|| whole.checked_mul(100)?.checked_add(fraction * 10u128.pow(2 - decimals as u32)))
+                .flatten()
+                .filter(|cents| *cents <= MAX);
+            Literal { text, value }
+        },
+    )
 }
 
 /// An independent reading of "a plain decimal with at most two places": digits, then
@@ -63,7 +71,11 @@ fn oracle(text: &str) -> Option<u128> {
         return None;
     }
     let mut cents: u128 = 0;
-    for digit in whole.chars().chain(fraction.unwrap_or("").chars()).chain(std::iter::repeat_n('0', 2 - fraction.map_or(0, str::len))) {
+    for digit in whole
+        .chars()
+        .chain(fraction.unwrap_or("").chars())
+        .chain(std::iter::repeat_n('0', 2 - fraction.map_or(0, str::len)))
+    {
         cents = cents.checked_mul(10)?.checked_add(u128::from(digit.to_digit(10)?))?;
     }
     (cents <= MAX).then_some(cents)
@@ -208,7 +220,9 @@ const HOSTILE_IDS: &[&str] = &[
 fn hostile_id() -> impl Strategy<Value = String> {
     prop_oneof![
         proptest::sample::select(HOSTILE_IDS).prop_map(str::to_string),
-        any::<String>().prop_filter("not a valid id", |s| !bank::api::is_valid_account_id(s) && !s.is_empty()).prop_map(|s| encode_segment(&s)),
+        any::<String>()
+            .prop_filter("not a valid id", |s| !bank::api::is_valid_account_id(s) && !s.is_empty())
+            .prop_map(|s| encode_segment(&s)),
         "[a-z_]{65,80}",
     ]
 }
@@ -249,10 +263,32 @@ struct MoveCase {
 }
 
 const BAD_AMOUNTS: &[&str] = &[
-    "0", "0.00", "-1", "-0.01", "\"10\"", "true", "null", "{}", "[1]", "1.001", "1.500", "1e2", "1E-2", "1e400", "1000000000.01",
-    "99999999999999999999999", "0.0000001",
+    "0",
+    "0.00",
+    "-1",
+    "-0.01",
+    "\"10\"",
+    "true",
+    "null",
+    "{}",
+    "[1]",
+    "1.001",
+    "1.500",
+    "1e2",
+    "1E-2",
+    "1e400",
+    "1000000000.01",
+    "99999999999999999999999",
+    "0.0000001",
 ];
-const BAD_REFERENCES: &[&str] = &["\"\"", "\"   \"", "7", "[\"a\"]", "\"tab\\tinside\"", "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\""];
+const BAD_REFERENCES: &[&str] = &[
+    "\"\"",
+    "\"   \"",
+    "7",
+    "[\"a\"]",
+    "\"tab\\tinside\"",
+    "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
+];
 
 fn move_case() -> impl Strategy<Value = MoveCase> {
     let id = prop_oneof![
@@ -269,7 +305,15 @@ fn move_case() -> impl Strategy<Value = MoveCase> {
     let content_type = prop_oneof![6 => Just(Some("application/json")), 1 => Just(Some("text/plain")), 1 => Just(None), 1 => Just(Some("application/x-www-form-urlencoded"))];
     let garbage = prop_oneof![6 => Just(None), 1 => proptest::collection::vec(any::<u8>(), 0..64).prop_map(Some), 1 => Just(Some(b"[10]".to_vec())), 1 => Just(Some(b"{\"amount\": 10".to_vec()))];
     (any::<bool>(), id, amount, reference, proptest::bool::weighted(0.1), content_type, garbage).prop_map(
-        |(deposit, id, amount, reference, unknown_field, content_type, garbage)| MoveCase { deposit, id, amount, reference, unknown_field, content_type, garbage },
+        |(deposit, id, amount, reference, unknown_field, content_type, garbage)| MoveCase {
+            deposit,
+            id,
+            amount,
+            reference,
+            unknown_field,
+            content_type,
+            garbage,
+        },
     )
 }
 
@@ -280,7 +324,9 @@ impl MoveCase {
         }
         let mut fields = Vec::new();
         match &self.amount {
-            Amount::Valid(cents) => fields.push(format!("\"amount\": {}", serde_json::to_string(&Cents::new(*cents)).unwrap())),
+            Amount::Valid(cents) => {
+                fields.push(format!("\"amount\": {}", serde_json::to_string(&Cents::new(*cents)).unwrap()))
+            }
             Amount::Invalid(text) => fields.push(format!("\"amount\": {text}")),
             Amount::Missing => {}
         }
@@ -326,7 +372,9 @@ fn account_api_refuses_bad_changes_and_moves_only_valid_ones() {
             let reference = format!("prop-{}", references.fetch_add(1, Ordering::Relaxed));
             let before = api.bank.list_accounts().unwrap();
             let ledger_before = api.bank.ledger(None).unwrap().len();
-            let answer = rt.block_on(once(&api.url, "POST", &case.path(), case.content_type, &case.body(&reference))).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let answer = rt
+                .block_on(once(&api.url, "POST", &case.path(), case.content_type, &case.body(&reference)))
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
             *statuses.borrow_mut().entry(answer.status).or_insert(0) += 1;
             let after = api.bank.list_accounts().unwrap();
             let ledger_after = api.bank.ledger(None).unwrap().len();
@@ -352,7 +400,10 @@ fn account_api_refuses_bad_changes_and_moves_only_valid_ones() {
                     _ => unreachable!(),
                 };
                 let sign = if case.deposit { 1 } else { -1 };
-                check(after[i].balance.as_i64() == before[i].balance.as_i64() + sign * cents, format!("moved the wrong amount: {text}"))?;
+                check(
+                    after[i].balance.as_i64() == before[i].balance.as_i64() + sign * cents,
+                    format!("moved the wrong amount: {text}"),
+                )?;
                 check(ledger_after == ledger_before + 1, format!("one ledger entry: {text}"))?;
             } else {
                 check(is_json_error(&answer), format!("not a JSON 4xx: {text}"))?;
@@ -361,14 +412,20 @@ fn account_api_refuses_bad_changes_and_moves_only_valid_ones() {
                     // Malformed ids may also miss the route (404); everything else is a 400.
                     None => check([400, 404].contains(&answer.status), format!("expected 400: {text}"))?,
                 }
-                check(after == before && ledger_after == ledger_before, format!("a refused request changed something: {text}"))?;
+                check(
+                    after == before && ledger_after == ledger_before,
+                    format!("a refused request changed something: {text}"),
+                )?;
             }
             Ok(())
         })
         .unwrap();
     let statuses = statuses.into_inner();
     println!("account API statuses over the generated cases: {statuses:?}");
-    assert!(statuses.contains_key(&200) && statuses.contains_key(&400), "both valid and invalid cases ran: {statuses:?}");
+    assert!(
+        statuses.contains_key(&200) && statuses.contains_key(&400),
+        "both valid and invalid cases ran: {statuses:?}"
+    );
 }
 
 #[test]
@@ -377,10 +434,19 @@ fn real_world_mode_updates_apply_fully_or_not_at_all() {
     let api = rt.block_on(TestAccountApi::start(INITIAL_BALANCES, RealWorldModeSettings::default())).unwrap();
     let rate = || proptest::option::of(proptest::sample::select(&[-0.5, 0.0, 0.1, 0.45, 0.6, 1.0, 1.5, 1e-3][..]));
     let secs = proptest::option::of(proptest::sample::select(&["0", "1", "600", "601", "-1", "1.5", "\"3\""][..]));
-    let case = (proptest::option::of(any::<bool>()), rate(), rate(), rate(), secs, proptest::option::of(any::<u64>()), proptest::bool::weighted(0.1));
+    let case = (
+        proptest::option::of(any::<bool>()),
+        rate(),
+        rate(),
+        rate(),
+        secs,
+        proptest::option::of(any::<u64>()),
+        proptest::bool::weighted(0.1),
+    );
     runner(128)
         .run(&case, |(enabled, slow, failure, lost, slow_secs, seed, unknown)| {
-            let before: Value = rt.block_on(once(&api.url, "GET", "/admin/real-world-mode", None, b"")).unwrap().json().unwrap();
+            let before: Value =
+                rt.block_on(once(&api.url, "GET", "/admin/real-world-mode", None, b"")).unwrap().json().unwrap();
             let mut body = serde_json::Map::new();
             let mut expected = before.clone();
             let mut put = |name: &str, value: Value| {
@@ -414,11 +480,17 @@ fn real_world_mode_updates_apply_fully_or_not_at_all() {
                 && expected["slow_rate"].as_f64().unwrap() + expected["failure_rate"].as_f64().unwrap() <= 1.0
                 && expected["slow_secs"].as_u64().is_some_and(|s| s <= 600);
             let sent = Value::Object(body).to_string();
-            let answer = rt.block_on(once(&api.url, "POST", "/admin/real-world-mode", Some("application/json"), sent.as_bytes())).unwrap();
-            let now: Value = rt.block_on(once(&api.url, "GET", "/admin/real-world-mode", None, b"")).unwrap().json().unwrap();
+            let answer = rt
+                .block_on(once(&api.url, "POST", "/admin/real-world-mode", Some("application/json"), sent.as_bytes()))
+                .unwrap();
+            let now: Value =
+                rt.block_on(once(&api.url, "GET", "/admin/real-world-mode", None, b"")).unwrap().json().unwrap();
             let text = format!("{sent} → {} {}", answer.status, answer.text());
             if valid {
-                check(answer.status == 200 && now == expected, format!("valid update not applied as sent: {text}; now {now}"))?;
+                check(
+                    answer.status == 200 && now == expected,
+                    format!("valid update not applied as sent: {text}; now {now}"),
+                )?;
             } else {
                 check(is_json_error(&answer) && answer.status == 400, format!("expected a JSON 400: {text}"))?;
                 check(now == before, format!("a refused update changed the settings: {text}"))?;
@@ -489,8 +561,15 @@ fn transfer_case() -> impl Strategy<Value = TransferCase> {
         4 => proptest::sample::select(BAD_AMOUNTS).prop_map(Some),
     ];
     let content_type = prop_oneof![8 => Just(Some("application/json")), 1 => Just(Some("text/plain")), 1 => Just(None)];
-    (account_value(), account_value(), amount, proptest::bool::weighted(0.1), content_type)
-        .prop_map(|(from, to, amount, unknown_field, content_type)| TransferCase { from, to, amount, unknown_field, content_type })
+    (account_value(), account_value(), amount, proptest::bool::weighted(0.1), content_type).prop_map(
+        |(from, to, amount, unknown_field, content_type)| TransferCase {
+            from,
+            to,
+            amount,
+            unknown_field,
+            content_type,
+        },
+    )
 }
 
 impl TransferCase {
@@ -526,7 +605,8 @@ fn transfer_api_refuses_bad_input_and_starts_nothing_for_it() {
     let accepted = std::cell::RefCell::new(Vec::new());
     runner(96)
         .run(&transfer_case(), |case| {
-            let answer = rt.block_on(once(&ui, "POST", "/api/transfer", case.content_type, case.body().as_bytes())).unwrap();
+            let answer =
+                rt.block_on(once(&ui, "POST", "/api/transfer", case.content_type, case.body().as_bytes())).unwrap();
             let text = format!("{} → {} {}", case.body(), answer.status, answer.text());
             if case.valid() {
                 check(answer.status == 200, format!("a valid transfer was refused: {text}"))?;
@@ -552,7 +632,8 @@ fn transfer_api_refuses_bad_input_and_starts_nothing_for_it() {
     for id in &accepted {
         assert!(listed.iter().any(|w| w["workflow_id"] == id.as_str()), "{id} listed");
     }
-    let ledger: Vec<Value> = rt.block_on(async { reqwest::get(format!("{}/ledger", services.api_url)).await?.json().await }).unwrap();
+    let ledger: Vec<Value> =
+        rt.block_on(async { reqwest::get(format!("{}/ledger", services.api_url)).await?.json().await }).unwrap();
     assert_eq!(ledger.len(), 2 * accepted.len(), "only accepted transfers moved money");
 }
 
@@ -563,13 +644,18 @@ fn transfer_api_ids_sizes_types_and_routes() {
     let binary = proof::procs::module03_binary().unwrap();
     let services = rt.block_on(TransferServices::start(&binary, &server, &[])).unwrap();
     let ui = services.ui_url.replace("localhost", "127.0.0.1");
-    let send = |method: &str, path: &str, content_type: Option<&str>, body: &[u8]| rt.block_on(once(&ui, method, path, content_type, body)).unwrap();
+    let send = |method: &str, path: &str, content_type: Option<&str>, body: &[u8]| {
+        rt.block_on(once(&ui, method, path, content_type, body)).unwrap()
+    };
 
     // Hostile account ids in the history route: a JSON 400 (or 404 when the route no longer matches).
     runner(96)
         .run(&hostile_id(), |id| {
             let answer = send("GET", &format!("/api/accounts/{id}/workflows"), None, b"");
-            check(is_json_error(&answer) && [400, 404].contains(&answer.status), format!("{id} → {} {}", answer.status, answer.text()))
+            check(
+                is_json_error(&answer) && [400, 404].contains(&answer.status),
+                format!("{id} → {} {}", answer.status, answer.text()),
+            )
         })
         .unwrap();
     // A well-formed id that is no account: an empty history, not an error.
@@ -578,9 +664,19 @@ fn transfer_api_ids_sizes_types_and_routes() {
     assert_eq!(unknown.json().unwrap()["workflows"], json!([]));
     // Literal dot segments, never normalised on the way (a raw request line).
     let mut raw = rt.block_on(Connection::open(addr_of(&ui).unwrap())).unwrap();
-    for target in ["/api/accounts/../workflows", "/api/accounts/%2e%2e/workflows", "/api/../api/workflows", "/api/accounts/account_A%00/workflows"] {
+    for target in [
+        "/api/accounts/../workflows",
+        "/api/accounts/%2e%2e/workflows",
+        "/api/../api/workflows",
+        "/api/accounts/account_A%00/workflows",
+    ] {
         let answer = rt.block_on(raw.send("GET", target, None, b"")).unwrap();
-        assert!(answer.status != 200 || target == "/api/../api/workflows", "{target} → {} {}", answer.status, answer.text());
+        assert!(
+            answer.status != 200 || target == "/api/../api/workflows",
+            "{target} → {} {}",
+            answer.status,
+            answer.text()
+        );
         assert!(answer.status < 500, "{target} → {}", answer.status);
         if answer.status >= 400 {
             assert!(is_json_error(&answer), "{target} → {} {}", answer.status, answer.text());
@@ -590,33 +686,69 @@ fn transfer_api_ids_sizes_types_and_routes() {
     // Oversized bodies: 413 in JSON, on every POST route.
     let padding = "x".repeat(20 * 1024);
     for path in ["/api/transfer", "/api/real-world-mode"] {
-        let body = format!(r#"{{"from_account": "account_A", "to_account": "account_B", "amount": 1, "note": "{padding}"}}"#);
+        let body =
+            format!(r#"{{"from_account": "account_A", "to_account": "account_B", "amount": 1, "note": "{padding}"}}"#);
         let answer = send("POST", path, Some("application/json"), body.as_bytes());
         assert_eq!(answer.status, 413, "{path}: {}", answer.text());
         assert!(is_json_error(&answer) && answer.json().unwrap()["code"] == "payload_too_large", "{}", answer.text());
     }
     // Wrong content types: 400 in JSON.
-    for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), Some("multipart/form-data; boundary=x"), None] {
-        let answer = send("POST", "/api/transfer", content_type, br#"{"from_account": "account_A", "to_account": "account_B", "amount": 1}"#);
-        assert!(is_json_error(&answer) && answer.status == 400, "{content_type:?} → {} {}", answer.status, answer.text());
+    for content_type in
+        [Some("text/plain"), Some("application/x-www-form-urlencoded"), Some("multipart/form-data; boundary=x"), None]
+    {
+        let answer = send(
+            "POST",
+            "/api/transfer",
+            content_type,
+            br#"{"from_account": "account_A", "to_account": "account_B", "amount": 1}"#,
+        );
+        assert!(
+            is_json_error(&answer) && answer.status == 400,
+            "{content_type:?} → {} {}",
+            answer.status,
+            answer.text()
+        );
         let answer = send("POST", "/api/real-world-mode", content_type, br#"{"enabled": true}"#);
-        assert!(is_json_error(&answer) && answer.status == 400, "{content_type:?} → {} {}", answer.status, answer.text());
+        assert!(
+            is_json_error(&answer) && answer.status == 400,
+            "{content_type:?} → {} {}",
+            answer.status,
+            answer.text()
+        );
     }
     // Real World Mode bodies: exactly {"enabled": bool}.
-    for body in [r#"{"enabled": "yes"}"#, r#"{"enabled": 1}"#, "{}", r#"{"enabled": true, "failure_rate": 1}"#, "[true]", "true", ""] {
+    for body in [
+        r#"{"enabled": "yes"}"#,
+        r#"{"enabled": 1}"#,
+        "{}",
+        r#"{"enabled": true, "failure_rate": 1}"#,
+        "[true]",
+        "true",
+        "",
+    ] {
         let answer = send("POST", "/api/real-world-mode", Some("application/json"), body.as_bytes());
         assert!(is_json_error(&answer) && answer.status == 400, "{body} → {} {}", answer.status, answer.text());
     }
-    let mode: Value = rt.block_on(async { reqwest::get(format!("{}/admin/real-world-mode", services.api_url)).await?.json().await }).unwrap();
+    let mode: Value = rt
+        .block_on(async { reqwest::get(format!("{}/admin/real-world-mode", services.api_url)).await?.json().await })
+        .unwrap();
     assert_eq!(mode["enabled"], false, "no refused request switched Real World Mode");
     // Unknown routes and workflow ids: 404 in JSON.
-    for path in ["/api/nothing", "/api/workflows/nope/extra", "/api/workflows/no-such-transfer", "/api/workflows/%27%20OR%201%3D1", "/admin/reset", "/.env"] {
+    for path in [
+        "/api/nothing",
+        "/api/workflows/nope/extra",
+        "/api/workflows/no-such-transfer",
+        "/api/workflows/%27%20OR%201%3D1",
+        "/admin/reset",
+        "/.env",
+    ] {
         let answer = send("GET", path, None, b"");
         assert!(is_json_error(&answer) && answer.status == 404, "{path} → {} {}", answer.status, answer.text());
     }
 
     let listed: Value = rt.block_on(async { reqwest::get(format!("{ui}/api/workflows")).await?.json().await }).unwrap();
     assert_eq!(listed["workflows"], json!([]), "nothing was started");
-    let ledger: Vec<Value> = rt.block_on(async { reqwest::get(format!("{}/ledger", services.api_url)).await?.json().await }).unwrap();
+    let ledger: Vec<Value> =
+        rt.block_on(async { reqwest::get(format!("{}/ledger", services.api_url)).await?.json().await }).unwrap();
     assert!(ledger.is_empty(), "nothing moved");
 }

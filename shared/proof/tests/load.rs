@@ -68,7 +68,8 @@ async fn account_api_under_load_and_injected_failures_loses_no_update() -> anyho
             async move {
                 loop {
                     let request = if method == "POST" {
-                        http.post(format!("{url}{path}")).json(&json!({"amount": amount.parse::<f64>()?, "reference_id": format!("load-{n}")}))
+                        http.post(format!("{url}{path}"))
+                            .json(&json!({"amount": amount.parse::<f64>()?, "reference_id": format!("load-{n}")}))
                     } else {
                         http.get(format!("{url}{path}"))
                     };
@@ -87,7 +88,8 @@ async fn account_api_under_load_and_injected_failures_loses_no_update() -> anyho
                         500 | 504 => {
                             let code = body["code"].as_str().unwrap_or_default();
                             anyhow::ensure!(
-                                (status, code) == (500, "service_unavailable") || (status, code) == (504, "gateway_timeout"),
+                                (status, code) == (500, "service_unavailable")
+                                    || (status, code) == (504, "gateway_timeout"),
                                 "a 5xx that Real World Mode did not inject: {status} {body}"
                             );
                             injected.fetch_add(1, Ordering::Relaxed);

@@ -15,7 +15,10 @@ pub struct TestAccountApi {
 
 impl TestAccountApi {
     /// Starts an API with these accounts and Real World Mode settings.
-    pub async fn start(initial_balances: &[(&str, Cents)], real_world_mode: RealWorldModeSettings) -> anyhow::Result<Self> {
+    pub async fn start(
+        initial_balances: &[(&str, Cents)],
+        real_world_mode: RealWorldModeSettings,
+    ) -> anyhow::Result<Self> {
         let dir = TempDir::new("bank")?;
         let config = AccountApiConfig {
             host: "127.0.0.1".into(),

@@ -89,10 +89,8 @@ pub struct Browser {
 impl Browser {
     /// Checks that Chromium and ChromeDriver are installed, with a clear error if not.
     pub fn available() -> anyhow::Result<()> {
-        let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
-            .into_iter()
-            .filter(|path| !Path::new(path).exists())
-            .collect();
+        let missing: Vec<&str> =
+            [CHROMIUM, CHROMEDRIVER].into_iter().filter(|path| !Path::new(path).exists()).collect();
         if missing.is_empty() {
             return Ok(());
         }
@@ -123,20 +121,11 @@ impl Browser {
         driver.wait_listening().await?;
 
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|s| s.to_string()).collect();
-        args.push(format!(
-            "--user-data-dir={}",
-            driver.profile_dir().display()
-        ));
-        args.push(format!(
-            "--window-size={},{}",
-            DEFAULT_WINDOW.0, DEFAULT_WINDOW.1
-        ));
+        args.push(format!("--user-data-dir={}", driver.profile_dir().display()));
+        args.push(format!("--window-size={},{}", DEFAULT_WINDOW.0, DEFAULT_WINDOW.1));
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("chrome"));
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": CHROMIUM, "args": args }),
-        );
+        capabilities.insert("goog:chromeOptions".into(), json!({ "binary": CHROMIUM, "args": args }));
         // A dialog nobody handles is accepted rather than failing the next command.
         capabilities.insert("unhandledPromptBehavior".into(), json!("accept"));
 
@@ -147,15 +136,9 @@ impl Browser {
         let client = match tokio::time::timeout(PATIENCE, connect).await {
             Ok(Ok(client)) => client,
             Ok(Err(err)) => {
-                bail!(
-                    "could not open a Chromium session: {err}\nchromedriver log:\n{}",
-                    driver.log_tail()
-                )
+                bail!("could not open a Chromium session: {err}\nchromedriver log:\n{}", driver.log_tail())
             }
-            Err(_) => bail!(
-                "Chromium did not start in time\nchromedriver log:\n{}",
-                driver.log_tail()
-            ),
+            Err(_) => bail!("Chromium did not start in time\nchromedriver log:\n{}", driver.log_tail()),
         };
         Ok(Self { client, driver })
     }
@@ -175,11 +158,7 @@ impl Browser {
 
     /// Runs `work`; if it fails or panics, saves a screenshot as
     /// `target/browser-screenshots/<name>.png` first and prints where it went.
-    pub async fn checked<T>(
-        &self,
-        name: &str,
-        work: impl Future<Output = anyhow::Result<T>>,
-    ) -> anyhow::Result<T> {
+    pub async fn checked<T>(&self, name: &str, work: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
         match AssertUnwindSafe(work).catch_unwind().await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(err)) => {
@@ -198,10 +177,7 @@ impl Browser {
         let path = screenshot_path(name);
         match self.screenshot(&path).await {
             Ok(()) => format!("screenshot of the page at failure: {}", path.display()),
-            Err(err) => format!(
-                "could not save a failure screenshot to {}: {err:#}",
-                path.display()
-            ),
+            Err(err) => format!("could not save a failure screenshot to {}: {err:#}", path.display()),
         }
     }
 
@@ -227,17 +203,11 @@ impl Browser {
 
     /// The address of the page shown now.
     pub async fn url(&self) -> anyhow::Result<String> {
-        Ok(guard("reading the URL", self.client.current_url())
-            .await?
-            .to_string())
+        Ok(guard("reading the URL", self.client.current_url()).await?.to_string())
     }
 
     pub async fn set_window_size(&self, width: u32, height: u32) -> anyhow::Result<()> {
-        guard(
-            "resizing the window",
-            self.client.set_window_size(width, height),
-        )
-        .await
+        guard("resizing the window", self.client.set_window_size(width, height)).await
     }
 
     /// The first element matching `css`, waiting for it to appear.
@@ -256,11 +226,7 @@ impl Browser {
 
     /// Every element matching `css` right now (no waiting).
     pub async fn find_all(&self, css: &str) -> anyhow::Result<Vec<Element>> {
-        guard(
-            format!("looking for `{css}`"),
-            self.client.find_all(Locator::Css(css)),
-        )
-        .await
+        guard(format!("looking for `{css}`"), self.client.find_all(Locator::Css(css))).await
     }
 
     /// How many elements match `css` right now.
@@ -298,11 +264,7 @@ impl Browser {
             }
         })
         .await?;
-        guard(
-            format!("selecting `{value}` in `{css}`"),
-            element.select_by_value(value),
-        )
-        .await
+        guard(format!("selecting `{value}` in `{css}`"), element.select_by_value(value)).await
     }
 
     /// The rendered text of the element matching `css` (waiting for it to appear).
@@ -344,12 +306,7 @@ impl Browser {
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> anyhow::Result<String> {
         self.wait_until(&format!("`{css}` showing {needle:?}"), |b| {
             let (css, needle) = (css.to_string(), needle.to_string());
-            async move {
-                Ok(b.texts(&css)
-                    .await?
-                    .into_iter()
-                    .find(|t| t.contains(&needle)))
-            }
+            async move { Ok(b.texts(&css).await?.into_iter().find(|t| t.contains(&needle))) }
         })
         .await
     }
@@ -399,11 +356,7 @@ impl Browser {
 
     /// Like [`execute`](Self::execute), with `arguments[0]`, `arguments[1]`… set from `args`.
     pub async fn execute_with(&self, script: &str, args: Vec<Value>) -> anyhow::Result<Value> {
-        guard(
-            "running a script in the page",
-            self.client.execute(script, args),
-        )
-        .await
+        guard("running a script in the page", self.client.execute(script, args)).await
     }
 
     /// Makes `window.confirm` answer `answer` without showing a dialog, and silences
@@ -427,9 +380,7 @@ impl Browser {
 
     /// The texts of the `confirm()`/`alert()` dialogs answered since [`answer_confirms`](Self::answer_confirms).
     pub async fn confirm_texts(&self) -> anyhow::Result<Vec<String>> {
-        let value = self
-            .execute("return window.__testkitConfirms || [];")
-            .await?;
+        let value = self.execute("return window.__testkitConfirms || [];").await?;
         serde_json::from_value(value).context("reading the answered dialogs")
     }
 
@@ -441,13 +392,9 @@ impl Browser {
 
     /// Saves a PNG of the whole page: the window is made as tall as the page for the shot.
     pub async fn full_page_screenshot(&self, path: impl AsRef<Path>) -> anyhow::Result<()> {
-        let (width, height) =
-            guard("reading the window size", self.client.get_window_size()).await?;
-        let page_height = self
-            .execute("return Math.ceil(document.documentElement.scrollHeight);")
-            .await?
-            .as_u64()
-            .unwrap_or(height);
+        let (width, height) = guard("reading the window size", self.client.get_window_size()).await?;
+        let page_height =
+            self.execute("return Math.ceil(document.documentElement.scrollHeight);").await?.as_u64().unwrap_or(height);
         // The window includes a little chrome around the viewport even when headless.
         let wanted = (page_height + 100).clamp(200, 12_000) as u32;
         self.set_window_size(width as u32, wanted).await?;
@@ -479,30 +426,20 @@ pub fn screenshot_dir() -> PathBuf {
 pub fn screenshot_path(name: &str) -> PathBuf {
     let safe: String = name
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' })
         .collect();
     screenshot_dir().join(format!("{safe}.png"))
 }
 
 fn write_png(path: &Path, png: &[u8]) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }
     std::fs::write(path, png).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Awaits a WebDriver command with the hang guard, naming `what` in errors.
-async fn guard<T, E>(
-    what: impl Into<String>,
-    command: impl Future<Output = Result<T, E>>,
-) -> anyhow::Result<T>
+async fn guard<T, E>(what: impl Into<String>, command: impl Future<Output = Result<T, E>>) -> anyhow::Result<T>
 where
     E: std::error::Error + Send + Sync + 'static,
 {
@@ -537,17 +474,14 @@ static STARTED: AtomicU64 = AtomicU64::new(0);
 
 impl Driver {
     fn spawn(port: u16) -> anyhow::Result<Self> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let root = std::env::temp_dir().join(format!(
             "testkit-browser-{}-{}-{nanos}",
             std::process::id(),
             STARTED.fetch_add(1, Ordering::Relaxed)
         ));
-        std::fs::create_dir_all(root.join("profile"))
-            .with_context(|| format!("creating {}", root.display()))?;
+        std::fs::create_dir_all(root.join("profile")).with_context(|| format!("creating {}", root.display()))?;
         let log = std::fs::File::create(root.join("chromedriver.log"))?;
         let mut command = Command::new(CHROMEDRIVER);
         command
@@ -564,11 +498,7 @@ impl Driver {
                 return Err(anyhow!(err).context(format!("starting {CHROMEDRIVER}")));
             }
         };
-        Ok(Self {
-            child: std::sync::Mutex::new(child),
-            port,
-            root,
-        })
+        Ok(Self { child: std::sync::Mutex::new(child), port, root })
     }
 
     fn profile_dir(&self) -> PathBuf {
@@ -584,24 +514,14 @@ impl Driver {
     async fn wait_listening(&self) -> anyhow::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
-                .await
-                .is_ok()
-            {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
                 return Ok(());
             }
             if let Ok(Some(status)) = self.child.lock().expect("driver lock").try_wait() {
-                bail!(
-                    "chromedriver exited ({status}) before listening:\n{}",
-                    self.log_tail()
-                );
+                bail!("chromedriver exited ({status}) before listening:\n{}", self.log_tail());
             }
             if Instant::now() >= deadline {
-                bail!(
-                    "chromedriver did not listen on port {} in time:\n{}",
-                    self.port,
-                    self.log_tail()
-                );
+                bail!("chromedriver did not listen on port {} in time:\n{}", self.port, self.log_tail());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -610,10 +530,7 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let mut child = self
-            .child
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut child = self.child.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let pid = child.id() as i32;
         // Everything chromedriver started, found before anything dies and is re-parented.
         let mut doomed = descendants(pid);
@@ -645,11 +562,7 @@ fn process_table() -> Vec<(i32, i32)> {
         return table;
     };
     for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<i32>().ok())
-        else {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
             continue;
         };
         let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
@@ -659,11 +572,7 @@ fn process_table() -> Vec<(i32, i32)> {
         let Some(rest) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
             continue;
         };
-        if let Some(ppid) = rest
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse::<i32>().ok())
-        {
+        if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|s| s.parse::<i32>().ok()) {
             table.push((pid, ppid));
         }
     }

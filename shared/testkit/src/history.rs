@@ -24,7 +24,9 @@ use temporalio_common::protos::temporal::api::history::v1::history_event::Attrib
 pub fn activity_attempts(events: &[HistoryEvent]) -> Vec<(String, i32)> {
     let scheduled_type = |id: i64| {
         events.iter().find(|e| e.event_id == id).and_then(|e| match &e.attributes {
-            Some(Attributes::ActivityTaskScheduledEventAttributes(a)) => a.activity_type.as_ref().map(|t| t.name.clone()),
+            Some(Attributes::ActivityTaskScheduledEventAttributes(a)) => {
+                a.activity_type.as_ref().map(|t| t.name.clone())
+            }
             _ => None,
         })
     };

@@ -21,9 +21,9 @@ mod temp_dir;
 pub use account_api::TestAccountApi;
 pub use binaries::workspace_binary;
 pub use program::{Program, eventually};
+pub use server::{TestServer, free_port};
 pub use services::TransferServices;
 pub use temp_dir::TempDir;
-pub use server::{TestServer, free_port};
 
 /// Upper bound for anything a test waits for. It guards against hangs; it is not a speed goal.
 pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);

@@ -138,7 +138,5 @@ where
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     };
-    tokio::time::timeout(PATIENCE, poll)
-        .await
-        .with_context(|| format!("timed out waiting for {what}"))
+    tokio::time::timeout(PATIENCE, poll).await.with_context(|| format!("timed out waiting for {what}"))
 }

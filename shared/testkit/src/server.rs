@@ -32,9 +32,12 @@ impl TestServer {
     pub async fn start_with(port: u16, db_file: Option<PathBuf>) -> anyhow::Result<Self> {
         let cli = workshop::cli_tool::find_or_install()?;
         let mut command = Command::new(&cli);
-        command
-            .args(["server", "start-dev", "--headless", "--ip", "127.0.0.1", "--log-level", "error"])
-            .args(["--port", &port.to_string(), "--namespace", "default"]);
+        command.args(["server", "start-dev", "--headless", "--ip", "127.0.0.1", "--log-level", "error"]).args([
+            "--port",
+            &port.to_string(),
+            "--namespace",
+            "default",
+        ]);
         if let Some(db) = &db_file {
             command.arg("--db-filename").arg(db);
         }
@@ -84,10 +87,7 @@ impl TestServer {
 
     /// Environment for a workshop program that should talk to this server and nothing else.
     pub fn program_env(&self) -> Vec<(String, String)> {
-        vec![
-            ("TEMPORAL_ADDRESS".into(), self.address()),
-            ("TEMPORAL_NAMESPACE".into(), "default".into()),
-        ]
+        vec![("TEMPORAL_ADDRESS".into(), self.address()), ("TEMPORAL_NAMESPACE".into(), "default".into())]
     }
 
     /// Stops the server at once, as a crash would (dropping it does the same, without waiting).

@@ -40,14 +40,7 @@ fn static_dir() -> PathBuf {
 
 async fn static_file(name: &'static str, mime: &'static str) -> Response {
     match tokio::fs::read(static_dir().join(name)).await {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, mime),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            body,
-        )
-            .into_response(),
+        Ok(body) => ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-store")], body).into_response(),
         Err(err) => (StatusCode::NOT_FOUND, err.to_string()).into_response(),
     }
 }
@@ -190,7 +183,9 @@ fn app(shared: Shared) -> Router {
         .route(
             "/api/config",
             get(|| async {
-                Json(json!({"module": "module03", "temporal_ui_url": "http://web-ui.test:8233", "namespace": "default"}))
+                Json(
+                    json!({"module": "module03", "temporal_ui_url": "http://web-ui.test:8233", "namespace": "default"}),
+                )
             }),
         )
         .route(
@@ -223,10 +218,8 @@ async fn account_workflows(Path(id): Path<String>) -> Json<Value> {
     let mut sent = 0.0;
     let mut received = 0.0;
     for mut w in workflows(0) {
-        let (from, to) = (
-            w["from_account"].as_str().unwrap_or("").to_string(),
-            w["to_account"].as_str().unwrap_or("").to_string(),
-        );
+        let (from, to) =
+            (w["from_account"].as_str().unwrap_or("").to_string(), w["to_account"].as_str().unwrap_or("").to_string());
         let amount = w["amount"].as_f64().unwrap_or(0.0);
         let (direction, counterparty) = if from == id {
             sent += amount;
@@ -476,7 +469,9 @@ async fn page_copes_with_hundreds_of_workflows() -> anyhow::Result<()> {
         // Unchanged data is not rendered again: a card node survives later polls.
         b.execute("window.__firstCard = document.querySelector('.workflow-card');").await?;
         b.wait_for_js("(window.__checks = (window.__checks || 0) + 1) > 30").await?; // a few polls pass
-        let same = b.execute("return window.__firstCard.isConnected && document.querySelectorAll('.workflow-card').length;").await?;
+        let same = b
+            .execute("return window.__firstCard.isConnected && document.querySelectorAll('.workflow-card').length;")
+            .await?;
         ensure!(same == json!(302), "after polling, first card still shown / card count: {same}");
         Ok(())
     })

@@ -56,14 +56,23 @@ enum Program {
 }
 
 /// Parses the command line and runs the chosen program; exits non-zero on error.
-pub async fn main(module: TransferModule, about: &'static str, build_worker: fn(Client, &ApiUrlArgs) -> anyhow::Result<Worker>) {
+pub async fn main(
+    module: TransferModule,
+    about: &'static str,
+    build_worker: fn(Client, &ApiUrlArgs) -> anyhow::Result<Worker>,
+) {
     use clap::CommandFactory;
     let matches = Cli::command().about(about).name(module.name).get_matches();
     let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let default_db = workshop::paths::workspace_root().join(module.bank_db);
     let outcome = match cli.program {
         None => {
-            let parts = ModuleParts { module, initial_balances: INITIAL_BALANCES, default_db: &default_db, build_worker: &build_worker };
+            let parts = ModuleParts {
+                module,
+                initial_balances: INITIAL_BALANCES,
+                default_db: &default_db,
+                build_worker: &build_worker,
+            };
             crate::services::run_all(cli.services, parts).await
         }
         Some(Program::AccountApi(args)) => run_account_api(args, &default_db).await,
@@ -83,11 +92,19 @@ async fn run_account_api(args: AccountApiArgs, default_db: &std::path::Path) -> 
     workshop::logging::init();
     let config = args.config(default_db, INITIAL_BALANCES, false, false);
     let api = bank::bind(&config).await?;
-    println!("Account API ready at {} (database {}). Ctrl-C stops it.", api.url(), workshop::paths::display(&config.db_path));
+    println!(
+        "Account API ready at {} (database {}). Ctrl-C stops it.",
+        api.url(),
+        workshop::paths::display(&config.db_path)
+    );
     api.serve(workshop::stop_requested()).await
 }
 
-async fn run_worker(module: TransferModule, build: fn(Client, &ApiUrlArgs) -> anyhow::Result<Worker>, api: &ApiUrlArgs) -> anyhow::Result<()> {
+async fn run_worker(
+    module: TransferModule,
+    build: fn(Client, &ApiUrlArgs) -> anyhow::Result<Worker>,
+    api: &ApiUrlArgs,
+) -> anyhow::Result<()> {
     let (client, target) = workshop::connect().await?;
     let mut worker = build(client, api)?;
     println!("Worker on {} polling {}; bank at {}. Ctrl-C stops it.", target.address, module.task_queue, api.api_url);

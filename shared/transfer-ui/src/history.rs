@@ -33,7 +33,9 @@ impl ClosedCache {
                 closed
             }
             // Not cached: the next poll tries again.
-            Err(error) => ClosedTransfer { error: Some(format!("history not readable: {error}")), ..Default::default() },
+            Err(error) => {
+                ClosedTransfer { error: Some(format!("history not readable: {error}")), ..Default::default() }
+            }
         }
     }
 }
@@ -78,7 +80,10 @@ pub fn root_message(failure: &Failure) -> String {
 
 /// For a running transfer whose workflow code keeps failing (no Query can be answered):
 /// its input and the message of the latest workflow task failure.
-pub async fn failing_task(client: &Client, workflow_id: &str) -> anyhow::Result<(Option<TransferInput>, Option<String>)> {
+pub async fn failing_task(
+    client: &Client,
+    workflow_id: &str,
+) -> anyhow::Result<(Option<TransferInput>, Option<String>)> {
     let handle = client.get_workflow_handle::<UntypedWorkflow>(workflow_id);
     let events = handle.fetch_history(WorkflowFetchHistoryOptions::default()).into_events().await?;
     let mut input = None;

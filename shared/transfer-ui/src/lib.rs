@@ -30,7 +30,11 @@ pub struct TransferModule {
 }
 
 /// Starts one transfer workflow and returns its id, `transfer-<unix seconds>-<8 hex digits>`.
-pub async fn start_transfer(client: &temporalio_client::Client, module: &TransferModule, input: &TransferInput) -> anyhow::Result<String> {
+pub async fn start_transfer(
+    client: &temporalio_client::Client,
+    module: &TransferModule,
+    input: &TransferInput,
+) -> anyhow::Result<String> {
     use temporalio_client::{UntypedWorkflow, WorkflowStartOptions};
     use temporalio_common::search_attributes::SearchAttributes;
     let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
@@ -41,7 +45,8 @@ pub async fn start_transfer(client: &temporalio_client::Client, module: &Transfe
         FROM_ACCOUNT.value_set(input.from_account.clone()),
         TO_ACCOUNT.value_set(input.to_account.clone()),
     ]);
-    let options = WorkflowStartOptions::new(module.task_queue, workflow_id.clone()).search_attributes(search_attributes).build();
+    let options =
+        WorkflowStartOptions::new(module.task_queue, workflow_id.clone()).search_attributes(search_attributes).build();
     let raw_input = payload::to_raw(input)?;
     client.start_workflow(UntypedWorkflow::new(module.workflow_type), raw_input, options).await?;
     Ok(workflow_id)

@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime};
 
 use futures::{StreamExt, TryStreamExt};
 use temporalio_client::{
-    Client, UntypedQuery, UntypedWorkflow, WorkflowDescribeOptions, WorkflowExecution,
-    WorkflowExecutionStatus, WorkflowListOptions, WorkflowQueryOptions,
+    Client, UntypedQuery, UntypedWorkflow, WorkflowDescribeOptions, WorkflowExecution, WorkflowExecutionStatus,
+    WorkflowListOptions, WorkflowQueryOptions,
 };
 use temporalio_common::data_converters::RawValue;
 
@@ -122,7 +122,10 @@ impl Listing {
                 activity_type: activity.activity_type.as_ref().map(|t| short_name(&t.name)).unwrap_or_default(),
                 attempt: activity.attempt,
                 last_failure: activity.last_failure.as_ref().map(root_message),
-                next_retry_in_secs: activity.next_attempt_schedule_time.as_ref().map(|at| seconds_from_now(at.seconds, at.nanos)),
+                next_retry_in_secs: activity
+                    .next_attempt_schedule_time
+                    .as_ref()
+                    .map(|at| seconds_from_now(at.seconds, at.nanos)),
             });
             view.workflow_task_failing = raw
                 .pending_workflow_task

@@ -66,7 +66,8 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     let api_url = ApiUrlArgs { api_url: format!("http://127.0.0.1:{}", account_api.local_addr().port()) };
     println!("Account API ready at {} (database {})", account_api.url(), workshop::paths::display(&config.db_path));
 
-    let ui_config = UiConfig { host: args.host.clone(), port: args.ui_port, module: parts.module.clone(), bank: api_url.client() };
+    let ui_config =
+        UiConfig { host: args.host.clone(), port: args.ui_port, module: parts.module.clone(), bank: api_url.client() };
     let ui = crate::server::bind(ui_config, client.clone(), &target).await?;
     let ui_url = ui.url();
 

@@ -70,7 +70,12 @@ pub struct AccountSummary {
 
 impl AccountSummary {
     pub fn of(transfers: &[AccountWorkflowView]) -> Self {
-        let mut summary = Self { total_sent: Cents::ZERO, total_received: Cents::ZERO, net_change: Cents::ZERO, counts: BTreeMap::new() };
+        let mut summary = Self {
+            total_sent: Cents::ZERO,
+            total_received: Cents::ZERO,
+            net_change: Cents::ZERO,
+            counts: BTreeMap::new(),
+        };
         for transfer in transfers {
             *summary.counts.entry(transfer.workflow.status.clone()).or_default() += 1;
             let amount = match (transfer.workflow.status.as_str(), transfer.workflow.amount) {

@@ -19,7 +19,11 @@ pub struct MoneyMove {
 /// Logs one attempt of a bank call on the worker's terminal and turns a failure into the
 /// right kind of activity error: transient ones (5xx, timeouts) are retried by Temporal,
 /// business ones (no money, no such account, bad amount) are not, since a retry cannot fix them.
-pub fn report<T: Display>(ctx: &ActivityContext, step: &str, outcome: Result<T, ClientError>) -> Result<T, ActivityError> {
+pub fn report<T: Display>(
+    ctx: &ActivityContext,
+    step: &str,
+    outcome: Result<T, ClientError>,
+) -> Result<T, ActivityError> {
     let attempt = ctx.info().attempt;
     match outcome {
         Ok(value) => {

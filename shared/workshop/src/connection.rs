@@ -24,9 +24,7 @@ pub struct TemporalTarget {
 impl TemporalTarget {
     /// A link to one workflow in the Web UI, when the UI's address is known.
     pub fn workflow_link(&self, workflow_id: &str) -> Option<String> {
-        self.ui_url
-            .as_deref()
-            .map(|ui| web_ui::workflow_link(ui, &self.namespace, workflow_id))
+        self.ui_url.as_deref().map(|ui| web_ui::workflow_link(ui, &self.namespace, workflow_id))
     }
 }
 
@@ -56,11 +54,7 @@ pub async fn connect() -> anyhow::Result<(Client, TemporalTarget)> {
         Err(_) => return Err(unreachable(&address, &namespace, configured, "no answer within 15 s")),
     };
     let client = Client::new(connection, client_options).context("creating the Temporal client")?;
-    let target = TemporalTarget {
-        ui_url: web_ui::base_url(&address),
-        address,
-        namespace,
-    };
+    let target = TemporalTarget { ui_url: web_ui::base_url(&address), address, namespace };
     Ok((client, target))
 }
 

@@ -26,12 +26,7 @@ pub struct DevServer {
 
 impl Default for DevServer {
     fn default() -> Self {
-        Self {
-            ip: "127.0.0.1".into(),
-            port: 7233,
-            ui_port: Some(8233),
-            state_dir: paths::state_dir(),
-        }
+        Self { ip: "127.0.0.1".into(), port: 7233, ui_port: Some(8233), state_dir: paths::state_dir() }
     }
 }
 
@@ -88,8 +83,7 @@ impl DevServer {
     /// terminal that started it nor that terminal (or a setup script) ending stops it.
     pub fn spawn_detached(&self) -> anyhow::Result<u32> {
         let cli = cli_tool::find_or_install()?;
-        fs::create_dir_all(&self.state_dir)
-            .with_context(|| format!("creating {}", self.state_dir.display()))?;
+        fs::create_dir_all(&self.state_dir).with_context(|| format!("creating {}", self.state_dir.display()))?;
         let log = OpenOptions::new()
             .create(true)
             .append(true)
@@ -108,10 +102,7 @@ impl DevServer {
         for name in SEARCH_ATTRIBUTES {
             command.args(["--search-attribute", &format!("{name}=Keyword")]);
         }
-        command
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log);
+        command.stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log);
         // A new session (and process group). SAFETY: setsid() is async-signal-safe and
         // touches no memory of this process.
         unsafe {
@@ -120,9 +111,7 @@ impl DevServer {
                 Ok(())
             });
         }
-        let child = command
-            .spawn()
-            .with_context(|| format!("starting {}", cli.display()))?;
+        let child = command.spawn().with_context(|| format!("starting {}", cli.display()))?;
         fs::write(self.pid_file(), child.id().to_string())?;
         Ok(child.id())
     }
@@ -180,10 +169,7 @@ impl DevServer {
             lines.push(format!("  Web UI:   {ui}"));
         }
         lines.push(format!("  Log:      {}", paths::display(&self.log_file())));
-        lines.push(format!(
-            "  Database: {} (workflows survive a server restart)",
-            paths::display(&self.db_file())
-        ));
+        lines.push(format!("  Database: {} (workflows survive a server restart)", paths::display(&self.db_file())));
         lines.push("  Stop it:  scripts/dev-server stop".into());
         lines.join("\n")
     }
@@ -216,10 +202,7 @@ async fn grpc_answers(url: &str) -> bool {
     };
     let options = temporalio_client::ConnectionOptions::new(url).build();
     let attempt = temporalio_client::Connection::connect(options);
-    matches!(
-        tokio::time::timeout(Duration::from_secs(3), attempt).await,
-        Ok(Ok(_))
-    )
+    matches!(tokio::time::timeout(Duration::from_secs(3), attempt).await, Ok(Ok(_)))
 }
 
 fn process_alive(pid: u32) -> bool {
@@ -239,7 +222,5 @@ fn is_zombie(pid: u32) -> bool {
 }
 
 fn signal(pid: u32, name: &str) {
-    let _ = Command::new("kill")
-        .args([&format!("-{name}"), &pid.to_string()])
-        .status();
+    let _ = Command::new("kill").args([&format!("-{name}"), &pid.to_string()]).status();
 }

@@ -67,10 +67,7 @@ fn filter() -> EnvFilter {
 /// The workshop's subscriber: labelled lines, no timestamps (the terminal is the timeline).
 pub fn subscriber() -> impl tracing::Subscriber + Send + Sync + 'static {
     let ansi = std::io::stdout().is_terminal();
-    tracing_subscriber::fmt()
-        .with_env_filter(filter())
-        .event_format(Labelled { ansi })
-        .finish()
+    tracing_subscriber::fmt().with_env_filter(filter()).event_format(Labelled { ansi }).finish()
 }
 
 /// Installs [`subscriber`] for the whole program. Safe to call more than once.

@@ -16,6 +16,9 @@ pub fn install_one_line_hook() {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "(no message)".into());
         let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!("{:>11} | PANIC at {location}: {message} (workflow code: Temporal retries this workflow task until a fixed worker runs it)", "worker");
+        eprintln!(
+            "{:>11} | PANIC at {location}: {message} (workflow code: Temporal retries this workflow task until a fixed worker runs it)",
+            "worker"
+        );
     }));
 }

@@ -28,13 +28,9 @@ pub fn runtime() -> anyhow::Result<&'static temporalio_sdk::Runtime> {
 fn new_runtime() -> anyhow::Result<temporalio_sdk::Runtime> {
     logging::init();
     crate::panics::install_one_line_hook();
-    let telemetry = TelemetryOptions::builder()
-        .subscriber_override(Arc::new(logging::subscriber()))
-        .build();
-    let options = RuntimeOptions::builder()
-        .telemetry_options(telemetry)
-        .build()
-        .map_err(|e| anyhow!("runtime options: {e}"))?;
+    let telemetry = TelemetryOptions::builder().subscriber_override(Arc::new(logging::subscriber())).build();
+    let options =
+        RuntimeOptions::builder().telemetry_options(telemetry).build().map_err(|e| anyhow!("runtime options: {e}"))?;
     Ok(temporalio_sdk::Runtime::from_current_tokio(options)?)
 }
 

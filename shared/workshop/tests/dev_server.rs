@@ -42,12 +42,8 @@ async fn a_server_that_cannot_start_is_reported_with_its_log() -> anyhow::Result
     let taken = TcpListener::bind("127.0.0.1:0")?;
     let port = taken.local_addr()?.port();
     let state_dir = std::env::temp_dir().join(format!("workshop-dev-server-fail-{}", std::process::id()));
-    let server = DevServer {
-        ip: "127.0.0.1".into(),
-        port: free_port(),
-        ui_port: Some(port),
-        state_dir: state_dir.clone(),
-    };
+    let server =
+        DevServer { ip: "127.0.0.1".into(), port: free_port(), ui_port: Some(port), state_dir: state_dir.clone() };
     let outcome = server.ensure_running().await;
     server.stop()?;
     let _ = std::fs::remove_dir_all(&state_dir);

@@ -18,12 +18,8 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
-        let body = ErrorBody {
-            error: message.into(),
-            code: code.to_string(),
-            current_balance: None,
-            requested_amount: None,
-        };
+        let body =
+            ErrorBody { error: message.into(), code: code.to_string(), current_balance: None, requested_amount: None };
         ApiError { status, body }
     }
 
@@ -37,27 +33,15 @@ impl ApiError {
 
     pub fn service_unavailable() -> ApiError {
         let message = "Service temporarily unavailable";
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            codes::SERVICE_UNAVAILABLE,
-            message,
-        )
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, codes::SERVICE_UNAVAILABLE, message)
     }
 
     pub fn gateway_timeout() -> ApiError {
-        ApiError::new(
-            StatusCode::GATEWAY_TIMEOUT,
-            codes::GATEWAY_TIMEOUT,
-            "Gateway timeout",
-        )
+        ApiError::new(StatusCode::GATEWAY_TIMEOUT, codes::GATEWAY_TIMEOUT, "Gateway timeout")
     }
 
     pub fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            codes::INTERNAL_ERROR,
-            message,
-        )
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL_ERROR, message)
     }
 }
 
@@ -71,21 +55,13 @@ impl From<BankError> for ApiError {
     fn from(error: BankError) -> ApiError {
         let message = error.to_string();
         match error {
-            BankError::UnknownAccount(_) => {
-                ApiError::new(StatusCode::NOT_FOUND, codes::UNKNOWN_ACCOUNT, message)
-            }
-            BankError::InvalidAmount(_) => {
-                ApiError::new(StatusCode::BAD_REQUEST, codes::INVALID_AMOUNT, message)
-            }
+            BankError::UnknownAccount(_) => ApiError::new(StatusCode::NOT_FOUND, codes::UNKNOWN_ACCOUNT, message),
+            BankError::InvalidAmount(_) => ApiError::new(StatusCode::BAD_REQUEST, codes::INVALID_AMOUNT, message),
             BankError::IdempotencyConflict { .. } => {
                 ApiError::new(StatusCode::CONFLICT, codes::IDEMPOTENCY_CONFLICT, message)
             }
             BankError::InsufficientFunds { current, requested } => {
-                let mut error = ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    codes::INSUFFICIENT_FUNDS,
-                    message,
-                );
+                let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, codes::INSUFFICIENT_FUNDS, message);
                 error.body.current_balance = Some(current);
                 error.body.requested_amount = Some(requested);
                 error
@@ -99,24 +75,19 @@ impl From<BankError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> ApiError {
         match rejection {
-            JsonRejection::MissingJsonContentType(_) => ApiError::bad_request(
-                "send the body as JSON with the header `Content-Type: application/json`",
-            ),
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::bad_request("send the body as JSON with the header `Content-Type: application/json`")
+            }
             JsonRejection::JsonSyntaxError(error) => {
                 ApiError::bad_request(format!("the body is not valid JSON: {}", cause(&error)))
             }
             JsonRejection::JsonDataError(error) => {
                 ApiError::bad_request(format!("the body has the wrong shape: {}", cause(&error)))
             }
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                codes::PAYLOAD_TOO_LARGE,
-                "the request body is too large",
-            ),
-            other => ApiError::bad_request(format!(
-                "could not read the request body: {}",
-                other.body_text()
-            )),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, "the request body is too large")
+            }
+            other => ApiError::bad_request(format!("could not read the request body: {}", other.body_text())),
         }
     }
 }

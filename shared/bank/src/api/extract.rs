@@ -61,9 +61,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AccountId {
         if is_valid_account_id(&id) {
             Ok(AccountId(id))
         } else {
-            let message = format!(
-                "{id:?} is not a valid account id: use 1 to 64 letters, digits, '_' or '-'"
-            );
+            let message = format!("{id:?} is not a valid account id: use 1 to 64 letters, digits, '_' or '-'");
             warn!("{message}");
             Err(ApiError::bad_request(message))
         }
@@ -72,10 +70,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AccountId {
 
 /// Account ids are short and plain, so they are safe in URLs, logs and SQL.
 pub fn is_valid_account_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// The body of a withdraw or deposit, before validation.
@@ -100,24 +95,16 @@ pub struct MoveMoney {
 
 impl MoveMoneyBody {
     pub fn validate(self) -> Result<MoveMoney, ApiError> {
-        let raw = self.amount.ok_or_else(|| {
-            ApiError::bad_request("missing field `amount`, e.g. {\"amount\": 100.25}")
-        })?;
-        let amount =
-            Cents::parse_amount(raw.get()).map_err(|e| ApiError::invalid_amount(e.to_string()))?;
+        let raw =
+            self.amount.ok_or_else(|| ApiError::bad_request("missing field `amount`, e.g. {\"amount\": 100.25}"))?;
+        let amount = Cents::parse_amount(raw.get()).map_err(|e| ApiError::invalid_amount(e.to_string()))?;
         if let Some(key) = &self.reference_id {
-            let plain =
-                !key.trim().is_empty() && key.len() <= 128 && !key.chars().any(char::is_control);
+            let plain = !key.trim().is_empty() && key.len() <= 128 && !key.chars().any(char::is_control);
             if !plain {
-                return Err(ApiError::bad_request(
-                    "reference_id must be a non-empty string of at most 128 characters",
-                ));
+                return Err(ApiError::bad_request("reference_id must be a non-empty string of at most 128 characters"));
             }
         }
-        Ok(MoveMoney {
-            amount,
-            reference_id: self.reference_id,
-        })
+        Ok(MoveMoney { amount, reference_id: self.reference_id })
     }
 }
 
@@ -143,9 +130,7 @@ mod tests {
     }
 
     fn validate(json: &str) -> Result<MoveMoney, ApiError> {
-        serde_json::from_str::<MoveMoneyBody>(json)
-            .unwrap()
-            .validate()
+        serde_json::from_str::<MoveMoneyBody>(json).unwrap().validate()
     }
 
     #[test]
@@ -162,8 +147,6 @@ mod tests {
         assert_eq!(ok.amount, Cents::new(1250));
         assert_eq!(ok.reference_id.as_deref(), Some("k-1"));
         assert!(validate(r#"{"amount": 1, "reference_id": ""}"#).is_err());
-        assert!(
-            serde_json::from_str::<MoveMoneyBody>(r#"{"amount": 1, "referenceId": "x"}"#).is_err()
-        );
+        assert!(serde_json::from_str::<MoveMoneyBody>(r#"{"amount": 1, "referenceId": "x"}"#).is_err());
     }
 }

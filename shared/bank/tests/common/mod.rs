@@ -16,11 +16,7 @@ pub struct TempDir(pub PathBuf);
 impl TempDir {
     pub fn new(label: &str) -> TempDir {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let unique = format!(
-            "bank-test-{label}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
+        let unique = format!("bank-test-{label}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
         let path = std::env::temp_dir().join(unique);
         std::fs::create_dir_all(&path).expect("create temp dir");
         TempDir(path)
@@ -68,14 +64,7 @@ pub async fn start_with(real_world_mode: RealWorldModeSettings) -> TestApi {
         let _ = stopped.await;
     }));
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    TestApi {
-        client: AccountClient::new(&url),
-        url,
-        http,
-        bank,
-        stop: Some(stop),
-        _dir: dir,
-    }
+    TestApi { client: AccountClient::new(&url), url, http, bank, stop: Some(stop), _dir: dir }
 }
 
 impl Drop for TestApi {
@@ -96,14 +85,7 @@ pub struct Answer {
 
 impl TestApi {
     pub async fn get(&self, path: &str) -> Answer {
-        answer(
-            self.http
-                .get(format!("{}{path}", self.url))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        answer(self.http.get(format!("{}{path}", self.url)).send().await.unwrap()).await
     }
 
     /// POSTs a JSON body (given as text, so it can be broken on purpose).
@@ -112,10 +94,7 @@ impl TestApi {
     }
 
     pub async fn post_as(&self, path: &str, content_type: Option<&str>, body: &str) -> Answer {
-        let mut request = self
-            .http
-            .post(format!("{}{path}", self.url))
-            .body(body.to_string());
+        let mut request = self.http.post(format!("{}{path}", self.url)).body(body.to_string());
         if let Some(content_type) = content_type {
             request = request.header("content-type", content_type);
         }
@@ -125,44 +104,25 @@ impl TestApi {
     /// Total money and ledger length, straight from the database.
     pub async fn books(&self) -> (Cents, usize) {
         let bank = self.bank.clone();
-        tokio::task::spawn_blocking(move || {
-            (
-                bank.total_cents().unwrap(),
-                bank.ledger(None).unwrap().len(),
-            )
-        })
-        .await
-        .unwrap()
+        tokio::task::spawn_blocking(move || (bank.total_cents().unwrap(), bank.ledger(None).unwrap().len()))
+            .await
+            .unwrap()
     }
 
     pub async fn balance_now(&self, account: &str) -> Cents {
         let bank = self.bank.clone();
         let account = account.to_string();
-        tokio::task::spawn_blocking(move || bank.balance(&account).unwrap())
-            .await
-            .unwrap()
+        tokio::task::spawn_blocking(move || bank.balance(&account).unwrap()).await.unwrap()
     }
 }
 
 async fn answer(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    };
+    let header =
+        |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     let content_type = header("content-type");
     let replayed = header(bank::api::REPLAYED_HEADER) == "true";
     let text = response.text().await.unwrap();
-    let json =
-        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text:?}"));
-    Answer {
-        status,
-        content_type,
-        replayed,
-        json,
-    }
+    let json = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text:?}"));
+    Answer { status, content_type, replayed, json }
 }

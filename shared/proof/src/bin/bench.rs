@@ -46,7 +46,11 @@ struct Row {
 }
 
 fn ms(d: Duration) -> String {
-    if d >= Duration::from_secs(1) { format!("{:.2} s", d.as_secs_f64()) } else { format!("{:.1} ms", d.as_secs_f64() * 1000.0) }
+    if d >= Duration::from_secs(1) {
+        format!("{:.2} s", d.as_secs_f64())
+    } else {
+        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    }
 }
 
 fn mb(kib: u64) -> String {
@@ -71,7 +75,12 @@ async fn main() -> anyhow::Result<()> {
     env.push(("ACCOUNT_API_URL".into(), api_url.clone()));
 
     let db = dir.path().join("bank.db");
-    let mut account_api = Service::spawn(&binary, &["account-api", "--port", &api_port.to_string(), "--db", db.to_str().unwrap()], &env, dir.path().join("account-api.log"))?;
+    let mut account_api = Service::spawn(
+        &binary,
+        &["account-api", "--port", &api_port.to_string(), "--db", db.to_str().unwrap()],
+        &env,
+        dir.path().join("account-api.log"),
+    )?;
     account_api.wait_for_log("Account API ready").await?;
     let mut ui = Service::spawn(&binary, &["ui", "--port", &ui_port.to_string()], &env, dir.path().join("ui.log"))?;
     ui.wait_for_log("UI ready at").await?;
@@ -95,15 +104,35 @@ async fn main() -> anyhow::Result<()> {
             continue;
         }
         let workflows = median_latency(&http, &format!("{ui_url}/api/workflows"), args.samples, target).await?;
-        let account = median_latency(&http, &format!("{ui_url}/api/accounts/account_A/workflows"), args.samples, 0).await?;
+        let account =
+            median_latency(&http, &format!("{ui_url}/api/accounts/account_A/workflows"), args.samples, 0).await?;
         let (original, goal) = if target == 300 { ("9.7 s", "< 200 ms") } else { ("", "") };
-        rows.push(Row { what: format!("GET /api/workflows, {target} transfers (median)"), original, target: goal, ours: ms(workflows) });
-        rows.push(Row { what: format!("GET /api/accounts/account_A/workflows, {target} transfers (median)"), original: "", target: "", ours: ms(account) });
-        println!("{target} transfers: /api/workflows {} · /api/accounts/account_A/workflows {}", ms(workflows), ms(account));
+        rows.push(Row {
+            what: format!("GET /api/workflows, {target} transfers (median)"),
+            original,
+            target: goal,
+            ours: ms(workflows),
+        });
+        rows.push(Row {
+            what: format!("GET /api/accounts/account_A/workflows, {target} transfers (median)"),
+            original: "",
+            target: "",
+            ours: ms(account),
+        });
+        println!(
+            "{target} transfers: /api/workflows {} · /api/accounts/account_A/workflows {}",
+            ms(workflows),
+            ms(account)
+        );
     }
     let batch_time = batch_time.context("the timed batch ran")?;
     post_latencies.sort();
-    rows.push(Row { what: "100 transfers started → all completed (Real World Mode off)".into(), original: "≈10 s", target: "< 2 s", ours: ms(batch_time) });
+    rows.push(Row {
+        what: "100 transfers started → all completed (Real World Mode off)".into(),
+        original: "≈10 s",
+        target: "< 2 s",
+        ours: ms(batch_time),
+    });
     rows.push(Row {
         what: "POST /api/transfer during that batch (p50 / p99, 32 at a time)".into(),
         original: "53 ms sequential (debug)",
@@ -113,9 +142,20 @@ async fn main() -> anyhow::Result<()> {
     println!("100 transfers: {}", ms(batch_time));
 
     // The account API under load.
-    let spec = LoadSpec { threads: args.threads, connections: args.connections, requests: args.requests, max_time: Duration::from_secs(args.load_secs) };
+    let spec = LoadSpec {
+        threads: args.threads,
+        connections: args.connections,
+        requests: args.requests,
+        max_time: Duration::from_secs(args.load_secs),
+    };
     let addr = proof::http::addr_of(&api_url)?;
-    let get = proof::load::run(addr, spec, |_| Request { method: "GET", target: "/accounts/account_A".into(), content_type: None, body: Vec::new() }).await?;
+    let get = proof::load::run(addr, spec, |_| Request {
+        method: "GET",
+        target: "/accounts/account_A".into(),
+        content_type: None,
+        body: Vec::new(),
+    })
+    .await?;
     let post = proof::load::run(addr, spec, |n| Request {
         method: "POST",
         target: "/accounts/account_B/deposit".into(),
@@ -124,16 +164,37 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     let shape = format!("{} threads × {} connections", args.threads, args.connections);
-    for (name, report, original) in [("GET /accounts/account_A", &get, "690 req/s, p50 47 ms"), ("POST /accounts/account_B/deposit", &post, "")] {
-        anyhow::ensure!(report.failures.is_empty(), "{name}: {} requests got no answer: {:?}", report.failures.len(), &report.failures[..report.failures.len().min(3)]);
-        rows.push(Row { what: format!("account API {name} ({shape})"), original, target: "> 14,000 req/s", ours: load_line(report) });
+    for (name, report, original) in
+        [("GET /accounts/account_A", &get, "690 req/s, p50 47 ms"), ("POST /accounts/account_B/deposit", &post, "")]
+    {
+        anyhow::ensure!(
+            report.failures.is_empty(),
+            "{name}: {} requests got no answer: {:?}",
+            report.failures.len(),
+            &report.failures[..report.failures.len().min(3)]
+        );
+        rows.push(Row {
+            what: format!("account API {name} ({shape})"),
+            original,
+            target: "> 14,000 req/s",
+            ours: load_line(report),
+        });
         println!("{name}: {}  statuses {:?}", load_line(report), report.statuses);
     }
 
     // Memory after all of that.
-    for (name, service, original, target) in [("worker", &worker, "85 MB", "≤ 30 MB"), ("UI", &ui, "78 MB", "≤ 20 MB"), ("account API", &account_api, "33 MB", "≤ 10 MB")] {
+    for (name, service, original, target) in [
+        ("worker", &worker, "85 MB", "≤ 30 MB"),
+        ("UI", &ui, "78 MB", "≤ 20 MB"),
+        ("account API", &account_api, "33 MB", "≤ 10 MB"),
+    ] {
         let Memory { rss_kib, peak_kib } = service.memory()?;
-        rows.push(Row { what: format!("RSS of the {name} (now / peak)"), original, target, ours: format!("{} / {}", mb(rss_kib), mb(peak_kib)) });
+        rows.push(Row {
+            what: format!("RSS of the {name} (now / peak)"),
+            original,
+            target,
+            ours: format!("{} / {}", mb(rss_kib), mb(peak_kib)),
+        });
     }
 
     let table = render(&rows, profile, &args, &shape);
@@ -187,7 +248,12 @@ fn render(rows: &[Row], profile: &str, args: &Args, shape: &str) -> String {
 
 /// Starts `count` $1 transfers through the UI's API, 32 at a time, between pairs that never
 /// run dry; returns each POST's latency.
-async fn start_transfers(http: &reqwest::Client, ui: &str, first: usize, count: usize) -> anyhow::Result<Vec<Duration>> {
+async fn start_transfers(
+    http: &reqwest::Client,
+    ui: &str,
+    first: usize,
+    count: usize,
+) -> anyhow::Result<Vec<Duration>> {
     let accounts: Vec<&str> = transfer_ui::cli::INITIAL_BALANCES.iter().map(|(id, _)| *id).collect();
     futures::stream::iter(first..first + count)
         .map(|n| {
@@ -197,7 +263,12 @@ async fn start_transfers(http: &reqwest::Client, ui: &str, first: usize, count: 
                 let sent = Instant::now();
                 let answer = http.post(format!("{ui}/api/transfer")).json(&body).send().await?;
                 let latency = sent.elapsed();
-                anyhow::ensure!(answer.status().is_success(), "transfer {n}: {} {}", answer.status(), answer.text().await.unwrap_or_default());
+                anyhow::ensure!(
+                    answer.status().is_success(),
+                    "transfer {n}: {} {}",
+                    answer.status(),
+                    answer.text().await.unwrap_or_default()
+                );
                 Ok(latency)
             }
         })

@@ -53,7 +53,9 @@ async fn main() -> anyhow::Result<()> {
     println!("\n{}", summary(&outcome));
     let problems = verify(&outcome);
     if problems.is_empty() {
-        println!("Books check: every transfer closed, overdrafts moved nothing, each completed transfer is in the ledger once, no cent created or lost.");
+        println!(
+            "Books check: every transfer closed, overdrafts moved nothing, each completed transfer is in the ledger once, no cent created or lost."
+        );
         Ok(())
     } else {
         for problem in &problems {

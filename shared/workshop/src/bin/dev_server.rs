@@ -73,11 +73,18 @@ async fn main() {
         },
         Action::Status => match server.status() {
             Status::Running(pid) => {
-                println!("Running (pid {pid}) on {}. Log: {}", server.local_address(), paths::display(&server.log_file()));
+                println!(
+                    "Running (pid {pid}) on {}. Log: {}",
+                    server.local_address(),
+                    paths::display(&server.log_file())
+                );
                 0
             }
             Status::PortAnsweredByOther => {
-                println!("A Temporal server answers on {}, but it was not started by this checkout.", server.local_address());
+                println!(
+                    "A Temporal server answers on {}, but it was not started by this checkout.",
+                    server.local_address()
+                );
                 0
             }
             Status::Stopped => {
