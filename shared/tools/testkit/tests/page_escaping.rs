@@ -35,7 +35,7 @@ struct Fake {
 type Shared = Arc<Mutex<Fake>>;
 
 fn static_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../transfer-ui/static")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../transfer-ui/static")
 }
 
 async fn static_file(name: &'static str, mime: &'static str) -> Response {

@@ -27,7 +27,7 @@ pub fn module03_binary() -> anyhow::Result<String> {
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..").canonicalize().expect("workspace root")
 }
 
 /// A program whose output goes to a log file (as a terminal would show it, without making

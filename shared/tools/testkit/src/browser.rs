@@ -419,7 +419,7 @@ pub fn screenshot_dir() -> PathBuf {
     {
         return dir.join("browser-screenshots");
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../target/browser-screenshots")
 }
 
 /// `target/browser-screenshots/<name>.png`, with `name` made safe as a file name.
