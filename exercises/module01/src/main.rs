@@ -2,24 +2,17 @@
 //! Without Temporal it starts over; with Temporal it carries on where it stopped.
 
 mod plain;
-mod run;
-mod start;
+mod starter;
 mod worker;
 mod workflow;
 
 use clap::{Parser, Subcommand};
 
-/// The task queue the worker listens on and the starter sends work to.
-pub const TASK_QUEUE: &str = "print-numbers-task-queue";
-/// One fixed id, so running the program again finds the same workflow.
-pub const WORKFLOW_ID: &str = "print-numbers-workflow";
-
 #[derive(Parser)]
 #[command(
     about = "Module 1: crash-proof. Print 1..10, kill the program, run it again.",
-    long_about = "Module 1: crash-proof.\n\nWith no subcommand: runs a worker and starts (or re-attaches to) the \
-                  print-numbers workflow, waits for it, then stops the worker. Press Ctrl-C half-way and run \
-                  it again: it continues with the next number."
+    after_help = "With no subcommand: a worker, and the starter waiting for the workflow's result. \
+                  Press Ctrl-C half-way, run it again: it continues with the next number."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -40,16 +33,30 @@ enum Program {
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let outcome = match cli.program {
+    workshop::exit_code(match cli.program {
         Some(Program::Plain) => plain::run(cli.delay_secs).await,
         Some(Program::Worker) => worker::run().await,
-        Some(Program::Start) => start::run(cli.delay_secs).await,
-        None => run::run(cli.delay_secs).await,
-    };
-    if let Err(error) = outcome {
-        eprintln!("error: {error:#}");
-        std::process::exit(1);
+        Some(Program::Start) => starter::run(cli.delay_secs).await,
+        None => worker_and_starter(cli.delay_secs).await,
+    })
+}
+
+/// The lesson in one process: a worker, and beside it the starter waiting for the result.
+async fn worker_and_starter(delay_secs: u64) -> anyhow::Result<()> {
+    let (client, target) = workshop::connect().await?;
+    println!("Connected to Temporal at {target}.");
+    let starter = starter::start_and_wait(&client, &target, delay_secs);
+    match workshop::run_beside_worker(worker::build(client.clone())?, starter).await? {
+        Some(result) => {
+            println!("Workflow result: {result}");
+            println!("Worker stopped. Look at the whole run, with its event history, in the Web UI.");
+        }
+        None => {
+            println!("\nStopped. The workflow is still Running in the server, waiting for a worker.");
+            println!("Run `cargo run -p module01` again: it continues with the next number.");
+        }
     }
+    Ok(())
 }

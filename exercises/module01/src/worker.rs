@@ -1,14 +1,14 @@
 //! The worker: runs workflow and activity code for the print-numbers task queue.
 
+use contract::MODULE01;
 use temporalio_client::Client;
 use temporalio_sdk::{Worker, WorkerOptions};
 
-use crate::TASK_QUEUE;
 use crate::workflow::{PrintActivities, PrintNumbersWorkflow};
 
 /// A worker for this module's task queue.
 pub fn build(client: Client) -> anyhow::Result<Worker> {
-    let options = WorkerOptions::new(TASK_QUEUE)
+    let options = WorkerOptions::new(MODULE01.task_queue)
         .register_workflow::<PrintNumbersWorkflow>()?
         .register_activities(PrintActivities)
         // After a crash, let the next worker take over within a second (the default is 10 s).
@@ -20,10 +20,6 @@ pub fn build(client: Client) -> anyhow::Result<Worker> {
 /// `module01 worker`: the worker alone, until Ctrl-C.
 pub async fn run() -> anyhow::Result<()> {
     let (client, target) = workshop::connect().await?;
-    let mut worker = build(client)?;
-    println!(
-        "Worker connected to {} (namespace {}), polling task queue {TASK_QUEUE}. Ctrl-C stops it.",
-        target.address, target.namespace
-    );
-    workshop::run_until_ctrl_c(&mut worker).await
+    println!("Worker connected to {target}, polling task queue {}. Ctrl-C stops it.", MODULE01.task_queue);
+    workshop::run_until_ctrl_c(&mut build(client)?).await
 }

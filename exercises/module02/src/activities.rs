@@ -1,12 +1,12 @@
 //! Activities: the calls to the bank. They may fail; Temporal retries them.
-//! `report` (shared/workshop/src/activity.rs) decides which failures are worth a retry.
+//! `report` (shared/contract/src/money_move.rs) decides which failures are worth a retry.
 
 use std::sync::Arc;
 
 use bank::{AccountClient, Cents};
+use contract::{MoneyMove, report};
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
-use workshop::activity::{MoneyMove, report};
 
 pub struct BankActivities {
     pub bank: AccountClient,

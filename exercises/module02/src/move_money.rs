@@ -1,6 +1,6 @@
 //! The naive way: call the API step by step and hope. The first error ends the script.
 
-use crate::TransferArgs;
+use crate::cli::TransferArgs;
 
 pub async fn run(transfer: &TransferArgs) -> anyhow::Result<()> {
     let bank = transfer.api.client();

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use bank::ClientError;
 
-use crate::TransferArgs;
+use crate::cli::TransferArgs;
 
 /// Give up on one step after this long.
 const STEP_TIMEOUT: Duration = Duration::from_secs(60);

@@ -1,15 +1,15 @@
 //! The worker: runs the transfer workflow and its bank activities.
 
 use bank::cli::ApiUrlArgs;
+use contract::MODULE02;
 use temporalio_client::Client;
 use temporalio_sdk::{Worker, WorkerOptions};
 
-use crate::TASK_QUEUE;
 use crate::activities::BankActivities;
 use crate::workflow::MoneyTransferWorkflow;
 
 pub fn build(client: Client, api: &ApiUrlArgs) -> anyhow::Result<Worker> {
-    let options = WorkerOptions::new(TASK_QUEUE)
+    let options = WorkerOptions::new(MODULE02.task_queue)
         .register_workflow::<MoneyTransferWorkflow>()?
         .register_activities(BankActivities { bank: api.activity_client() })
         .sticky_queue_schedule_to_start_timeout(workshop::FAST_RESUME)
@@ -20,10 +20,9 @@ pub fn build(client: Client, api: &ApiUrlArgs) -> anyhow::Result<Worker> {
 /// `module02 worker`: the worker alone, until Ctrl-C.
 pub async fn run(api: &ApiUrlArgs) -> anyhow::Result<()> {
     let (client, target) = workshop::connect().await?;
-    let mut worker = build(client, api)?;
     println!(
-        "Worker connected to {} (namespace {}), polling {TASK_QUEUE}; bank at {}. Ctrl-C stops it.",
-        target.address, target.namespace, api.api_url
+        "Worker connected to {target}, polling {}; bank at {}. Ctrl-C stops it.",
+        MODULE02.task_queue, api.api_url
     );
-    workshop::run_until_ctrl_c(&mut worker).await
+    workshop::run_until_ctrl_c(&mut build(client, api)?).await
 }

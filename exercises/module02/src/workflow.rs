@@ -4,31 +4,16 @@
 
 use std::time::Duration;
 
-use bank::Cents;
+use contract::{Balances, MoneyMove, TransferInput};
 use serde::{Deserialize, Serialize};
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{ActivityExecutionError, ActivityOptions, ApplicationFailure, WorkflowContext, WorkflowResult};
 
-use workshop::activity::MoneyMove;
-
 use crate::activities::BankActivities;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TransferRequest {
-    pub from_account: String,
-    pub to_account: String,
-    pub amount: Cents,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub struct Balances {
-    pub from: Cents,
-    pub to: Cents,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TransferSummary {
-    pub request: TransferRequest,
+    pub request: TransferInput,
     pub starting_balances: Balances,
     pub final_balances: Balances,
 }
@@ -46,7 +31,7 @@ pub struct MoneyTransferWorkflow;
 #[workflow_methods]
 impl MoneyTransferWorkflow {
     #[run]
-    pub async fn run(ctx: &mut WorkflowContext<Self>, request: TransferRequest) -> WorkflowResult<TransferSummary> {
+    pub async fn run(ctx: &mut WorkflowContext<Self>, request: TransferInput) -> WorkflowResult<TransferSummary> {
         let (from, to, amount) = (request.from_account.clone(), request.to_account.clone(), request.amount);
         let starting_balances = Balances {
             from: ctx.execute_activity(BankActivities::check_balance, from.clone(), step_options()).await?,
@@ -55,13 +40,13 @@ impl MoneyTransferWorkflow {
 
         // The same key on every retry of a step: the bank applies each step at most once.
         let run = format!("{}/{}", ctx.workflow_id(), ctx.run_id());
-        let withdrawal = MoneyMove { account: from.clone(), amount, reference_id: format!("{run}/withdraw") };
+        let withdrawal = MoneyMove::new(&from, amount, &run, "withdraw");
         ctx.execute_activity(BankActivities::withdraw, withdrawal, step_options()).await?;
 
-        let deposit = MoneyMove { account: to.clone(), amount, reference_id: format!("{run}/deposit") };
+        let deposit = MoneyMove::new(&to, amount, &run, "deposit");
         if let Err(error) = ctx.execute_activity(BankActivities::deposit, deposit, step_options()).await {
             // Only a non-retryable error gets here: the deposit can never succeed. Put the money back.
-            let refund = MoneyMove { account: from.clone(), amount, reference_id: format!("{run}/refund") };
+            let refund = MoneyMove::new(&from, amount, &run, "refund");
             ctx.execute_activity(BankActivities::deposit, refund, step_options()).await?;
             let reason = failure_message(&error);
             return Err(ApplicationFailure::non_retryable(format!(

@@ -5,17 +5,8 @@ mod activities;
 mod worker;
 mod workflow;
 
-use transfer_ui::TransferModule;
-
-/// This module's names in Temporal (module 4 has its own, so the two never mix).
-pub const MODULE: TransferModule = TransferModule {
-    name: "module03",
-    workflow_type: "Module03TransferWorkflow",
-    task_queue: "module03-transfer-task-queue",
-    bank_db: "exercises/module03/bank.db",
-};
-
 #[tokio::main]
-async fn main() {
-    transfer_ui::cli::main(MODULE, "Module 3: a Money Transfer UI over Temporal workflows", worker::build).await;
+async fn main() -> std::process::ExitCode {
+    let about = "Module 3: a Money Transfer UI over Temporal workflows";
+    transfer_ui::cli::main(contract::MODULE03, about, worker::build).await
 }

@@ -5,17 +5,8 @@ mod activities;
 mod worker;
 mod workflow;
 
-use transfer_ui::TransferModule;
-
-/// This module's names in Temporal (module 3 has its own, so the two never mix).
-pub const MODULE: TransferModule = TransferModule {
-    name: "module04",
-    workflow_type: "Module04TransferWorkflow",
-    task_queue: "module04-transfer-task-queue",
-    bank_db: "exercises/module04/bank.db",
-};
-
 #[tokio::main]
-async fn main() {
-    transfer_ui::cli::main(MODULE, "Module 4: fix Jerry's bugs while transfers wait", worker::build).await;
+async fn main() -> std::process::ExitCode {
+    let about = "Module 4: fix Jerry's bugs while transfers wait";
+    transfer_ui::cli::main(contract::MODULE04, about, worker::build).await
 }

@@ -13,16 +13,16 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use temporalio_client::Client;
 
-use crate::TransferModule;
 use crate::listing::Listing;
-use crate::state::TransferInput;
 use crate::views::{AccountSummary, AccountView, AccountWorkflowView};
+use contract::Module;
+use contract::TransferInput;
 
 #[derive(Clone)]
 pub struct AppState {
     pub client: Client,
     pub bank: AccountClient,
-    pub module: TransferModule,
+    pub module: Module,
     pub listing: Listing,
     pub web_ui_url: Option<String>,
     pub namespace: String,
@@ -78,7 +78,7 @@ struct TransferBody {
 
 async fn start_transfer(State(app): State<AppState>, JsonBody(body): JsonBody<TransferBody>) -> ApiResult {
     let input = validate(&app, body).await?;
-    let workflow_id = crate::start_transfer(&app.client, &app.module, &input).await.map_err(temporal_error)?;
+    let workflow_id = contract::start_transfer(&app.client, &app.module, &input).await.map_err(temporal_error)?;
     tracing::info!("started {workflow_id}: {} from {} to {}", input.amount, input.from_account, input.to_account);
     Ok(Json(json!({ "workflow_id": workflow_id, "status": "started" })))
 }

@@ -1,6 +1,7 @@
 //! The command line of modules 3 and 4: the same programs, flags and environment in both.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use bank::Cents;
 use bank::cli::{AccountApiArgs, ApiUrlArgs};
@@ -8,8 +9,8 @@ use clap::{Parser, Subcommand};
 use temporalio_client::Client;
 use temporalio_sdk::Worker;
 
-use crate::TransferModule;
 use crate::services::{ModuleParts, ServicesArgs};
+use contract::Module;
 
 /// The ten accounts of modules 3 and 4.
 pub const INITIAL_BALANCES: &[(&str, Cents)] = &[
@@ -55,16 +56,16 @@ enum Program {
     },
 }
 
-/// Parses the command line and runs the chosen program; exits non-zero on error.
+/// Parses the command line and runs the chosen program.
 pub async fn main(
-    module: TransferModule,
+    module: Module,
     about: &'static str,
     build_worker: fn(Client, &ApiUrlArgs) -> anyhow::Result<Worker>,
-) {
+) -> ExitCode {
     use clap::CommandFactory;
     let matches = Cli::command().about(about).name(module.name).get_matches();
     let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    let default_db = workshop::paths::workspace_root().join(module.bank_db);
+    let default_db = workshop::paths::workspace_root().join(module.bank_db());
     let outcome = match cli.program {
         None => {
             let parts = ModuleParts {
@@ -80,10 +81,7 @@ pub async fn main(
         Some(Program::Worker(api)) => run_worker(module, build_worker, &api).await,
         Some(Program::ResetDb { db }) => reset(db.unwrap_or(default_db)),
     };
-    if let Err(error) = outcome {
-        eprintln!("error: {error:#}");
-        std::process::exit(1);
-    }
+    workshop::exit_code(outcome)
 }
 
 /// Only withdraw and deposit fail in Real World Mode; balance reads stay reliable so the
@@ -101,7 +99,7 @@ async fn run_account_api(args: AccountApiArgs, default_db: &std::path::Path) -> 
 }
 
 async fn run_worker(
-    module: TransferModule,
+    module: Module,
     build: fn(Client, &ApiUrlArgs) -> anyhow::Result<Worker>,
     api: &ApiUrlArgs,
 ) -> anyhow::Result<()> {

@@ -8,8 +8,8 @@ use temporalio_client::{Client, UntypedWorkflow, WorkflowFetchHistoryOptions};
 use temporalio_common::protos::temporal::api::failure::v1::Failure;
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
 
-use crate::payload::from_payload;
-use crate::state::TransferInput;
+use contract::TransferInput;
+use contract::payload::from_payload;
 
 #[derive(Debug, Clone, Default)]
 pub struct ClosedTransfer {

@@ -11,11 +11,11 @@ use temporalio_client::{
 };
 use temporalio_common::data_converters::RawValue;
 
-use crate::TransferModule;
 use crate::history::{ClosedCache, failing_task, root_message};
-use crate::payload::from_payload;
-use crate::state::{FROM_ACCOUNT, TO_ACCOUNT, TransferState};
 use crate::views::{PendingActivityView, WorkflowTaskView, WorkflowView};
+use contract::Module;
+use contract::payload::from_payload;
+use contract::{FROM_ACCOUNT, TO_ACCOUNT, TransferState};
 
 /// How many describe/Query calls run at once.
 const CONCURRENCY: usize = 16;
@@ -27,13 +27,13 @@ const QUERY_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Clone)]
 pub struct Listing {
     client: Client,
-    module: TransferModule,
+    module: Module,
     web_ui: Option<(String, String)>, // (base URL, namespace)
     closed: ClosedCache,
 }
 
 impl Listing {
-    pub fn new(client: Client, module: TransferModule, web_ui_url: Option<String>, namespace: String) -> Self {
+    pub fn new(client: Client, module: Module, web_ui_url: Option<String>, namespace: String) -> Self {
         Self { client, module, web_ui: web_ui_url.map(|url| (url, namespace)), closed: ClosedCache::default() }
     }
 

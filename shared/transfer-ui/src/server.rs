@@ -9,9 +9,9 @@ use temporalio_client::Client;
 use tokio::net::TcpListener;
 use workshop::TemporalTarget;
 
-use crate::TransferModule;
 use crate::api::{AppState, router};
 use crate::listing::Listing;
+use contract::Module;
 
 #[derive(Args, Debug, Clone)]
 pub struct UiArgs {
@@ -26,7 +26,7 @@ pub struct UiArgs {
 pub struct UiConfig {
     pub host: String,
     pub port: u16,
-    pub module: TransferModule,
+    pub module: Module,
     pub bank: AccountClient,
 }
 
@@ -71,7 +71,7 @@ impl BoundUi {
 }
 
 /// `ui`: the Money Transfer UI alone (the account API and a worker run elsewhere).
-pub async fn run(args: UiArgs, api: bank::cli::ApiUrlArgs, module: TransferModule) -> anyhow::Result<()> {
+pub async fn run(args: UiArgs, api: bank::cli::ApiUrlArgs, module: Module) -> anyhow::Result<()> {
     workshop::logging::init();
     let (client, target) = workshop::connect().await?;
     let config = UiConfig { host: args.host, port: args.port, module, bank: api.client() };

@@ -11,7 +11,9 @@ use temporalio_client::Client;
 use temporalio_sdk::Worker;
 use tokio::sync::watch;
 
-use crate::{TransferModule, UiConfig};
+use contract::Module;
+
+use crate::UiConfig;
 
 #[derive(Args, Debug, Clone)]
 pub struct ServicesArgs {
@@ -40,7 +42,7 @@ pub struct ServicesArgs {
 
 /// What a module plugs in: its names, its bank, and how to build its worker.
 pub struct ModuleParts<'a> {
-    pub module: TransferModule,
+    pub module: Module,
     pub initial_balances: &'a [(&'a str, Cents)],
     pub default_db: &'a Path,
     pub build_worker: &'a dyn Fn(Client, &ApiUrlArgs) -> anyhow::Result<Worker>,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use bank::Cents;
 use serde::Serialize;
 
-use crate::state::TransferState;
+use contract::TransferState;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountView {

@@ -28,6 +28,13 @@ impl TemporalTarget {
     }
 }
 
+/// "localhost:7233 (namespace default)", for the messages programs print.
+impl std::fmt::Display for TemporalTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (namespace {})", self.address, self.namespace)
+    }
+}
+
 /// Connects to the configured Temporal service. When nothing is configured and nothing
 /// answers on localhost:7233, it first starts the workshop's local dev server.
 pub async fn connect() -> anyhow::Result<(Client, TemporalTarget)> {

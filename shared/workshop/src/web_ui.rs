@@ -1,9 +1,15 @@
 //! Links into the Temporal Web UI, so every message can point at what to look at.
 
-/// The Web UI base URL: `TEMPORAL_UI_URL` when set (the lab sets its own), else the local
-/// dev server's UI when the address is local, else Temporal Cloud's for a Cloud address.
+/// The Web UI base URL: `TEMPORAL_UI_URL` when set (the lab sets its own), else the one
+/// [`base_url_for`] derives from the address.
 pub fn base_url(address: &str) -> Option<String> {
-    if let Ok(explicit) = std::env::var("TEMPORAL_UI_URL") {
+    base_url_for(address, std::env::var("TEMPORAL_UI_URL").ok().as_deref())
+}
+
+/// The Web UI for a server `address`: `explicit` when given, else the local dev server's
+/// UI for a local address, Temporal Cloud's for a Cloud address, and none otherwise.
+pub fn base_url_for(address: &str, explicit: Option<&str>) -> Option<String> {
+    if let Some(explicit) = explicit {
         return Some(explicit.trim_end_matches('/').to_string());
     }
     let authority = address.trim_start_matches("http://").trim_start_matches("https://");
@@ -29,14 +35,17 @@ mod tests {
 
     #[test]
     fn local_and_cloud_addresses_get_their_web_ui() {
-        // (TEMPORAL_UI_URL unset in the test environment.)
-        if std::env::var_os("TEMPORAL_UI_URL").is_some() {
-            return;
-        }
-        assert_eq!(base_url("localhost:7233").as_deref(), Some("http://localhost:8233"));
-        assert_eq!(base_url("http://[::1]:7233").as_deref(), Some("http://localhost:8233"));
-        assert_eq!(base_url("my-ns.a1b2c.tmprl.cloud:7233").as_deref(), Some("https://cloud.temporal.io"));
-        assert_eq!(base_url("temporal.internal:7233"), None);
+        assert_eq!(base_url_for("localhost:7233", None).as_deref(), Some("http://localhost:8233"));
+        assert_eq!(base_url_for("http://[::1]:7233", None).as_deref(), Some("http://localhost:8233"));
+        assert_eq!(base_url_for("my-ns.a1b2c.tmprl.cloud:7233", None).as_deref(), Some("https://cloud.temporal.io"));
+        assert_eq!(base_url_for("temporal.internal:7233", None), None);
         assert_eq!(workflow_link("http://x", "default", "w1"), "http://x/namespaces/default/workflows/w1");
+    }
+
+    #[test]
+    fn an_explicit_web_ui_wins_whatever_the_address() {
+        let lab_ui = Some("https://lab-host-8080.example/");
+        assert_eq!(base_url_for("localhost:7233", lab_ui).as_deref(), Some("https://lab-host-8080.example"));
+        assert_eq!(base_url_for("temporal.internal:7233", lab_ui).as_deref(), Some("https://lab-host-8080.example"));
     }
 }

@@ -48,6 +48,27 @@ pub async fn run_until_ctrl_c(worker: &mut Worker) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Runs `worker` beside `job` (a starter waiting for its result) in one process, until the
+/// job ends or Ctrl-C; then stops the worker gracefully. `Ok(None)` means Ctrl-C came first:
+/// the workflow goes on in the server and waits for the next worker.
+pub async fn run_beside_worker<T>(
+    mut worker: Worker,
+    job: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<Option<T>> {
+    let stop_worker = worker.shutdown_handle();
+    let job = async {
+        let outcome = tokio::select! {
+            outcome = job => Some(outcome),
+            _ = stop_requested() => None,
+        };
+        stop_worker(); // either way, this process is done with its worker
+        outcome
+    };
+    let (worker_outcome, job_outcome) = tokio::join!(worker.run(), job);
+    worker_outcome?;
+    job_outcome.transpose()
+}
+
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn stop_requested() {
     use tokio::signal::unix::{SignalKind, signal};

@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use bank::{AccountClient, Cents};
+use contract::{MoneyMove, report};
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
-use workshop::activity::{MoneyMove, report};
 
 pub struct BankActivities {
     pub bank: AccountClient,

@@ -3,16 +3,14 @@
 
 use std::time::Duration;
 
+use contract::{Balances, FROM_ACCOUNT, MoneyMove, Step, TO_ACCOUNT, TransferInput, TransferResult, TransferState};
+use temporalio_common::ActivityDefinition;
+use temporalio_common::data_converters::TemporalDeserializable;
 use temporalio_macros::{workflow, workflow_methods};
-use temporalio_sdk::{ActivityOptions, ApplicationFailure, WorkflowContext, WorkflowContextView, WorkflowResult};
-use transfer_ui::{Balances, FROM_ACCOUNT, Step, TO_ACCOUNT, TransferInput, TransferResult, TransferState};
-use workshop::activity::MoneyMove;
+use temporalio_sdk::{ActivityExecutionError, ActivityOptions, ApplicationFailure, WorkflowContext};
+use temporalio_sdk::{WorkflowContextView, WorkflowResult};
 
 use crate::activities::BankActivities;
-
-fn step_options() -> ActivityOptions {
-    ActivityOptions::start_to_close_timeout(Duration::from_secs(10))
-}
 
 #[workflow]
 #[derive(Default)]
@@ -24,44 +22,24 @@ pub struct TransferWorkflow {
 impl TransferWorkflow {
     #[run(name = "Module04TransferWorkflow")]
     pub async fn run(ctx: &mut WorkflowContext<Self>, input: TransferInput) -> WorkflowResult<TransferResult> {
-        let (from, to, amount) = (input.from_account.clone(), input.to_account.clone(), input.amount);
+        let TransferInput { from_account: from, to_account: to, amount } = input.clone();
         ctx.upsert_search_attributes([FROM_ACCOUNT.value_set(from.clone()), TO_ACCOUNT.value_set(to.clone())]);
-        ctx.state_mut(|s| s.state = TransferState::started(input.clone()));
+        ctx.state_mut(|s| s.state = TransferState::started(input));
+        let id = ctx.workflow_id().to_string(); // unique per transfer: the root of its idempotency keys
 
-        ctx.state_mut(|s| s.state.begin(Step::CheckBalanceFrom));
-        let from_balance = ctx.execute_activity(BankActivities::check_balance, from.clone(), step_options()).await?;
-        ctx.state_mut(|s| s.state.finish(Step::CheckBalanceFrom));
+        let from_balance = step(ctx, Step::CheckBalanceFrom, BankActivities::check_balance, from.clone()).await?;
+        let to_balance = step(ctx, Step::CheckBalanceTo, BankActivities::check_balance, to.clone()).await?;
+        ctx.state_mut(|s| s.state.starting_balances = Some(Balances { from: from_balance, to: to_balance }));
 
-        ctx.state_mut(|s| s.state.begin(Step::CheckBalanceTo));
-        let to_balance = ctx.execute_activity(BankActivities::check_balance, to.clone(), step_options()).await?;
-        ctx.state_mut(|s| {
-            s.state.finish(Step::CheckBalanceTo);
-            s.state.starting_balances = Some(Balances { from: from_balance, to: to_balance });
-        });
-
-        let id = ctx.workflow_id().to_string(); // unique per transfer: the idempotency keys' root
-        ctx.state_mut(|s| s.state.begin(Step::Withdraw));
-        let withdrawal = MoneyMove { account: from.clone(), amount, reference_id: format!("{id}/withdraw") };
-        if let Err(error) = ctx.execute_activity(BankActivities::withdraw, withdrawal, step_options()).await {
-            ctx.state_mut(|s| s.state.failed());
-            return Err(error.into());
-        }
-        ctx.state_mut(|s| s.state.finish(Step::Withdraw));
-
-        ctx.state_mut(|s| s.state.begin(Step::Deposit));
-        let deposit = MoneyMove { account: to.clone(), amount, reference_id: format!("{id}/deposit") };
-        let to_new_balance = match ctx.execute_activity(BankActivities::deposit, deposit, step_options()).await {
-            Ok(balance) => balance,
-            Err(_) => {
-                // The deposit can never succeed: put the money back, then fail.
-                let refund = MoneyMove { account: from.clone(), amount, reference_id: format!("{id}/refund") };
-                ctx.execute_activity(BankActivities::deposit, refund, step_options()).await?;
-                ctx.state_mut(|s| s.state.failed());
-                let message = format!("deposit into {to} failed; the {amount} withdrawn from {from} was refunded");
-                return Err(ApplicationFailure::non_retryable(message).into());
-            }
+        step(ctx, Step::Withdraw, BankActivities::withdraw, MoneyMove::new(&from, amount, &id, "withdraw")).await?;
+        let deposit = MoneyMove::new(&to, amount, &id, "deposit");
+        let Ok(to_new_balance) = step(ctx, Step::Deposit, BankActivities::deposit, deposit).await else {
+            // Only a final refusal gets here: the deposit can never succeed. Put the money back.
+            let refund = MoneyMove::new(&from, amount, &id, "refund");
+            ctx.execute_activity(BankActivities::deposit, refund, step_options()).await?;
+            let message = format!("deposit into {to} failed; the {amount} withdrawn from {from} was refunded");
+            return Err(ApplicationFailure::non_retryable(message).into());
         };
-        ctx.state_mut(|s| s.state.finish(Step::Deposit));
 
         let result = TransferResult { from_new_balance: from_balance - amount, to_new_balance };
         ctx.state_mut(|s| s.state.completed(result.clone()));
@@ -73,4 +51,27 @@ impl TransferWorkflow {
     pub fn get_state(&self, _ctx: &WorkflowContextView) -> TransferState {
         self.state.clone()
     }
+}
+
+/// Runs one step of the transfer as an activity, and records it in the state `get_state` returns.
+async fn step<A>(
+    ctx: &WorkflowContext<TransferWorkflow>,
+    step: Step,
+    activity: A,
+    input: A::Input,
+) -> Result<A::Output, ActivityExecutionError>
+where
+    A: ActivityDefinition,
+    A::Output: TemporalDeserializable,
+{
+    ctx.state_mut(|s| s.state.begin(step));
+    let outcome = ctx.execute_activity(activity, input, step_options()).await;
+    ctx.state_mut(|s| if outcome.is_ok() { s.state.finish(step) } else { s.state.failed() });
+    outcome
+}
+
+/// Each step may take 10 s; Temporal's default retry policy retries it until it succeeds
+/// or the activity says a retry cannot help.
+fn step_options() -> ActivityOptions {
+    ActivityOptions::start_to_close_timeout(Duration::from_secs(10))
 }

@@ -17,12 +17,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use bank::{Bank, Cents, EntryKind, LedgerEntry, RealWorldModeSettings};
+use contract::TransferInput;
 use futures::{StreamExt, TryStreamExt};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use temporalio_client::{Client, WorkflowCountOptions, WorkflowExecutionStatus, WorkflowListOptions};
 use testkit::{Program, TempDir, TestAccountApi, TestServer, free_port};
-use transfer_ui::TransferInput;
 use transfer_ui::cli::INITIAL_BALANCES;
 
 use crate::MODULE03;
@@ -206,7 +206,7 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
     let started_ids: Vec<(usize, String)> = futures::stream::iter(early)
         .map(|(i, input)| {
             let client = client.clone();
-            async move { transfer_ui::start_transfer(&client, &MODULE03, &input).await.map(|id| (i, id)) }
+            async move { contract::start_transfer(&client, &MODULE03, &input).await.map(|id| (i, id)) }
         })
         .buffer_unordered(16)
         .try_collect()

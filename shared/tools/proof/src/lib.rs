@@ -14,12 +14,5 @@ pub mod http;
 pub mod load;
 pub mod procs;
 
-use transfer_ui::TransferModule;
-
-/// Module 3's names in Temporal (the same constant as in `exercises/module03/src/main.rs`).
-pub const MODULE03: TransferModule = TransferModule {
-    name: "module03",
-    workflow_type: "Module03TransferWorkflow",
-    task_queue: "module03-transfer-task-queue",
-    bank_db: "exercises/module03/bank.db",
-};
+/// Module 3's names in Temporal: the chaos run and the benchmarks drive module 3.
+pub use contract::MODULE03;

@@ -12,6 +12,7 @@
 pub mod account_api;
 mod binaries;
 pub mod browser;
+pub mod drift;
 pub mod history;
 mod program;
 mod server;

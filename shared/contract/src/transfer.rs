@@ -1,11 +1,12 @@
 //! The transfer workflow's input, result and live state: the contract between the workflow
-//! (modules 3 and 4) and the page.
+//! (modules 3 and 4), the page that shows it and the tests that check it.
 
 use bank::Cents;
 use serde::{Deserialize, Serialize};
 use temporalio_common::search_attributes::SearchAttributeKey;
 
 /// Keyword search attributes: "all transfers of account_A" is a visibility query on these.
+/// (The dev server creates them at launch: `workshop::SEARCH_ATTRIBUTES`; a test pins the two.)
 pub const FROM_ACCOUNT: SearchAttributeKey<String> = SearchAttributeKey::keyword("from_account");
 pub const TO_ACCOUNT: SearchAttributeKey<String> = SearchAttributeKey::keyword("to_account");
 
@@ -77,5 +78,46 @@ impl TransferState {
     pub fn failed(&mut self) {
         self.status = "FAILED".into();
         self.current_step = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> TransferInput {
+        TransferInput { from_account: "account_A".into(), to_account: "account_B".into(), amount: Cents::new(12_345) }
+    }
+
+    #[test]
+    fn the_state_follows_the_steps_in_order() {
+        let mut state = TransferState::started(input());
+        assert_eq!((state.status.as_str(), state.steps.len()), ("RUNNING", 4));
+        state.begin(Step::CheckBalanceFrom);
+        assert_eq!(state.current_step, Some(Step::CheckBalanceFrom));
+        state.finish(Step::CheckBalanceFrom);
+        assert_eq!((state.current_step, state.completed_steps.clone()), (None, vec![Step::CheckBalanceFrom]));
+        state.begin(Step::Withdraw);
+        state.failed();
+        assert_eq!((state.status.as_str(), state.current_step), ("FAILED", None));
+    }
+
+    #[test]
+    fn the_query_answer_has_the_shape_the_page_reads() {
+        let mut state = TransferState::started(input());
+        state.begin(Step::CheckBalanceTo);
+        state.completed(TransferResult { from_new_balance: Cents::new(1), to_new_balance: Cents::new(2) });
+        let json = serde_json::to_value(&state).unwrap();
+        assert_eq!(json["input"]["amount"], serde_json::json!(123.45)); // dollars on the wire, exact
+        assert_eq!(json["current_step"], "check_balance_to");
+        assert_eq!(json["status"], "COMPLETED");
+        assert_eq!(json["steps"][2], "withdraw");
+        let back: TransferState = serde_json::from_value(json).unwrap();
+        assert_eq!(back, state);
+    }
+
+    #[test]
+    fn the_search_attribute_keys_are_the_ones_the_dev_server_creates() {
+        assert_eq!([FROM_ACCOUNT.name(), TO_ACCOUNT.name()], workshop::SEARCH_ATTRIBUTES);
     }
 }

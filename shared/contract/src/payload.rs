@@ -1,5 +1,5 @@
-//! JSON in and out of Temporal payloads, for the untyped calls this shared UI makes (it
-//! serves two modules whose workflow types it does not know at compile time).
+//! JSON in and out of Temporal payloads, for untyped calls: the Money Transfer UI serves two
+//! modules whose workflow types it does not know at compile time.
 
 use temporalio_common::data_converters::RawValue;
 use temporalio_common::protos::temporal::api::common::v1::Payload;

@@ -1,0 +1,60 @@
+//! The starter: starts the transfer (or re-attaches to the running one) and waits for it.
+
+use anyhow::bail;
+use contract::{MODULE02, TransferInput};
+use temporalio_client::errors::WorkflowGetResultError;
+use temporalio_client::{Client, WorkflowGetResultOptions, WorkflowIdConflictPolicy, WorkflowStartOptions};
+use workshop::TemporalTarget;
+
+use crate::cli::TransferArgs;
+use crate::workflow::{MoneyTransferWorkflow, TransferSummary};
+
+/// Starts the money-transfer workflow (or finds the running one) and waits for its summary.
+pub async fn start_and_wait(client: &Client, target: &TemporalTarget, transfer: &TransferArgs) -> anyhow::Result<()> {
+    let workflow_id = MODULE02.fixed_workflow_id();
+    let already_running = workshop::is_running(client, workflow_id).await;
+    let input =
+        TransferInput { from_account: transfer.from.clone(), to_account: transfer.to.clone(), amount: transfer.amount };
+    let options = WorkflowStartOptions::new(MODULE02.task_queue, workflow_id)
+        .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
+        .build();
+    let handle = client.start_workflow(MoneyTransferWorkflow::run, input, options).await?;
+    if already_running {
+        println!("Transfer {workflow_id} is already running: re-attaching (its own amount and accounts apply).");
+    } else {
+        println!("Started transfer {workflow_id}: {} from {} to {}.", transfer.amount, transfer.from, transfer.to);
+    }
+    if let Some(link) = target.workflow_link(workflow_id) {
+        println!("  Watch its attempts in the Web UI: {link}");
+    }
+    match handle.get_result(WorkflowGetResultOptions::default()).await {
+        Ok(summary) => Ok(print_summary(summary)),
+        Err(WorkflowGetResultError::Failed(failure)) => bail!("Transfer failed: {failure}"),
+        Err(other) => bail!("Transfer did not complete: {other}"),
+    }
+}
+
+fn print_summary(TransferSummary { request, starting_balances: before, final_balances: after }: TransferSummary) {
+    println!("\nTransfer of {} completed.", request.amount);
+    println!("  {:<12} {:>16} {:>16}", "account", "starting", "final");
+    println!("  {:<12} {:>16} {:>16}", request.from_account, before.from.to_string(), after.from.to_string());
+    println!("  {:<12} {:>16} {:>16}", request.to_account, before.to.to_string(), after.to.to_string());
+}
+
+/// The Temporal version in one process: a worker, and beside it the starter.
+pub async fn worker_and_starter(transfer: &TransferArgs) -> anyhow::Result<()> {
+    let (client, target) = workshop::connect().await?;
+    println!("Connected to Temporal at {target}; bank at {}.", transfer.api.api_url);
+    let starter = start_and_wait(&client, &target, transfer);
+    if workshop::run_beside_worker(crate::worker::build(client.clone(), &transfer.api)?, starter).await?.is_none() {
+        println!("\nStopped. The transfer is still Running in the server, with its attempt count.");
+        println!("Run `cargo run -p module02` again to carry on where it left off.");
+    }
+    Ok(())
+}
+
+/// `module02 start`: the starter alone; a worker must run elsewhere.
+pub async fn run(transfer: &TransferArgs) -> anyhow::Result<()> {
+    let (client, target) = workshop::connect().await?;
+    start_and_wait(&client, &target, transfer).await
+}

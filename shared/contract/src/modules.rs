@@ -1,0 +1,90 @@
+//! Each module's names in Temporal. A worker polls `task_queue` and registers
+//! `workflow_type`; a starter sends work there. Module 4 has names of its own, so modules
+//! 3 and 4 can run side by side without taking each other's transfers.
+
+/// One module's names in Temporal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Module {
+    /// The package and folder, e.g. "module03".
+    pub name: &'static str,
+    pub task_queue: &'static str,
+    /// The type the worker registers: the `#[run(name = ...)]` of the module's workflow,
+    /// or the workflow struct's name when it has none.
+    pub workflow_type: &'static str,
+    /// Modules 1 and 2 use one fixed id, so running the program again finds the same
+    /// workflow; modules 3 and 4 start a new id per transfer.
+    pub workflow_id: Option<&'static str>,
+}
+
+pub const MODULE01: Module = Module {
+    name: "module01",
+    task_queue: "print-numbers-task-queue",
+    workflow_type: "PrintNumbersWorkflow",
+    workflow_id: Some("print-numbers-workflow"),
+};
+
+pub const MODULE02: Module = Module {
+    name: "module02",
+    task_queue: "money-transfer-task-queue",
+    workflow_type: "MoneyTransferWorkflow",
+    workflow_id: Some("money-transfer-workflow"),
+};
+
+pub const MODULE03: Module = Module {
+    name: "module03",
+    task_queue: "module03-transfer-task-queue",
+    workflow_type: "Module03TransferWorkflow",
+    workflow_id: None,
+};
+
+pub const MODULE04: Module = Module {
+    name: "module04",
+    task_queue: "module04-transfer-task-queue",
+    workflow_type: "Module04TransferWorkflow",
+    workflow_id: None,
+};
+
+pub const ALL: [Module; 4] = [MODULE01, MODULE02, MODULE03, MODULE04];
+
+impl Module {
+    /// The module called `name` ("module03"), if there is one.
+    pub fn named(name: &str) -> Option<Module> {
+        ALL.into_iter().find(|module| module.name == name)
+    }
+
+    /// The fixed workflow id of modules 1 and 2.
+    pub const fn fixed_workflow_id(&self) -> &'static str {
+        match self.workflow_id {
+            Some(id) => id,
+            None => panic!("modules 3 and 4 start a new workflow id per transfer"),
+        }
+    }
+
+    /// The bank's database of modules 2 to 4, relative to the workspace root.
+    pub fn bank_db(&self) -> String {
+        format!("exercises/{}/bank.db", self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_modules_share_a_task_queue_or_a_workflow_type() {
+        for (i, a) in ALL.iter().enumerate() {
+            for b in &ALL[i + 1..] {
+                assert_ne!(a.task_queue, b.task_queue);
+                assert_ne!(a.workflow_type, b.workflow_type);
+            }
+        }
+    }
+
+    #[test]
+    fn modules_are_found_by_name() {
+        assert_eq!(Module::named("module03"), Some(MODULE03));
+        assert_eq!(Module::named("module05"), None);
+        assert_eq!(MODULE04.bank_db(), "exercises/module04/bank.db");
+        assert_eq!(MODULE01.fixed_workflow_id(), "print-numbers-workflow");
+    }
+}

@@ -1,0 +1,106 @@
+//! The withdraw and deposit activities' input, and how the bank's answers become activity
+//! results, the same way in every module.
+
+use std::fmt::Display;
+
+use bank::{Cents, ClientError};
+use serde::{Deserialize, Serialize};
+use temporalio_sdk::ApplicationFailure;
+use temporalio_sdk::activities::{ActivityContext, ActivityError};
+
+/// One withdrawal or deposit, with the idempotency key the bank deduplicates on: the same
+/// key on every retry, so a step is applied at most once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoneyMove {
+    pub account: String,
+    pub amount: Cents,
+    pub reference_id: String,
+}
+
+impl MoneyMove {
+    /// `step` of the transfer whose keys start with `key_root`: the key is `<key_root>/<step>`.
+    pub fn new(account: &str, amount: Cents, key_root: &str, step: &str) -> Self {
+        Self { account: account.to_string(), amount, reference_id: format!("{key_root}/{step}") }
+    }
+}
+
+/// Logs one attempt of a bank call on the worker's terminal and turns a failure into the
+/// right kind of activity error (see [`activity_error`]).
+pub fn report<T: Display>(
+    ctx: &ActivityContext,
+    step: &str,
+    outcome: Result<T, ClientError>,
+) -> Result<T, ActivityError> {
+    let attempt = ctx.info().attempt;
+    let line = match &outcome {
+        Ok(value) => format!("{step}: ok, balance now {value}"),
+        Err(error) if error.is_retryable() => format!("{step}: failed, Temporal will retry: {error}"),
+        Err(error) => format!("{step}: refused, not retrying: {error}"),
+    };
+    println!("{:>11} | [attempt {attempt}] {line}", "worker");
+    outcome.map_err(activity_error)
+}
+
+/// Transient failures (5xx, timeouts, an answer that is not the bank's) are retried by
+/// Temporal. The bank's own refusals (no money, no such account, bad amount) are final,
+/// since a retry cannot fix them; their type name is the bank's error code.
+pub fn activity_error(error: ClientError) -> ActivityError {
+    if error.is_retryable() {
+        return ActivityError::application(ApplicationFailure::new(error));
+    }
+    let kind = error.code().unwrap_or("unexpected_answer").to_string();
+    let failure = ApplicationFailure::builder(error.to_string()).type_name(kind).non_retryable(true).build();
+    ActivityError::application(failure)
+}
+
+#[cfg(test)]
+mod tests {
+    use bank::wire::codes;
+
+    use super::*;
+
+    fn classify(error: ClientError) -> (bool, Option<String>) {
+        match activity_error(error) {
+            ActivityError::Application(failure) => {
+                (failure.is_non_retryable(), failure.type_name().map(str::to_string))
+            }
+            _ => panic!("expected an application failure"),
+        }
+    }
+
+    fn transient(status: Option<u16>) -> ClientError {
+        ClientError::Transient { status, code: None, message: "boom".into() }
+    }
+
+    fn refusal(status: u16, code: &str) -> ClientError {
+        let (current_balance, requested_amount) = (None, None);
+        ClientError::Business { status, code: code.into(), message: "no".into(), current_balance, requested_amount }
+    }
+
+    #[test]
+    fn server_errors_and_timeouts_are_retried() {
+        assert_eq!(classify(transient(Some(500))), (false, None));
+        assert_eq!(classify(transient(Some(504))), (false, None));
+        assert_eq!(classify(transient(None)), (false, None)); // no answer at all: a timeout
+        assert_eq!(classify(ClientError::Unexpected { message: "not JSON".into() }), (false, None));
+    }
+
+    #[test]
+    fn the_banks_refusals_are_final_and_named() {
+        for (status, code) in
+            [(422, codes::INSUFFICIENT_FUNDS), (404, codes::UNKNOWN_ACCOUNT), (409, codes::IDEMPOTENCY_CONFLICT)]
+        {
+            assert_eq!(classify(refusal(status, code)), (true, Some(code.to_string())), "{code}");
+        }
+    }
+
+    #[test]
+    fn each_step_has_its_own_key_under_the_transfer() {
+        let withdraw = MoneyMove::new("account_A", Cents::dollars(5), "transfer-1", "withdraw");
+        assert_eq!(withdraw.reference_id, "transfer-1/withdraw");
+        assert_ne!(
+            withdraw.reference_id,
+            MoneyMove::new("account_A", Cents::dollars(5), "transfer-1", "refund").reference_id
+        );
+    }
+}
