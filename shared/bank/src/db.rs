@@ -138,6 +138,16 @@ impl Bank {
         Bank::setup(connection, initial_balances)
     }
 
+    /// Folds the write-ahead log back into the database file and leaves WAL mode, so no
+    /// `bank.db-wal` / `bank.db-shm` stay beside the database once the API has stopped, even
+    /// while a clone of this handle is still alive. The next [`Bank::open`] turns WAL on again.
+    pub fn close(&self) -> Result<(), BankError> {
+        let connection = self.lock();
+        connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        connection.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// A private in-memory bank, handy for tests.
     pub fn in_memory(initial_balances: &[(&str, Cents)]) -> Result<Bank, BankError> {
         Bank::setup(Connection::open_in_memory()?, initial_balances)

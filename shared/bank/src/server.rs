@@ -99,11 +99,13 @@ impl BoundAccountApi {
         self.real_world_mode.clone()
     }
 
-    /// Serves requests until `shutdown` completes, then finishes the
-    /// requests in flight and returns.
+    /// Serves requests until `shutdown` completes, then finishes the requests in flight,
+    /// closes the database and returns.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         tracing::info!("account API listening on {}", self.url());
         axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await?;
+        let bank = self.bank;
+        tokio::task::spawn_blocking(move || bank.close()).await?.context("closing the bank database")?;
         tracing::info!("account API stopped");
         Ok(())
     }
