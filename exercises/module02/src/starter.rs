@@ -28,7 +28,10 @@ pub async fn start_and_wait(client: &Client, target: &TemporalTarget, transfer: 
         println!("  Watch its attempts in the Web UI: {link}");
     }
     match handle.get_result(WorkflowGetResultOptions::default()).await {
-        Ok(summary) => Ok(print_summary(summary)),
+        Ok(summary) => {
+            print_summary(summary);
+            Ok(())
+        }
         Err(WorkflowGetResultError::Failed(failure)) => bail!("Transfer failed: {failure}"),
         Err(other) => bail!("Transfer did not complete: {other}"),
     }

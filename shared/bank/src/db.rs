@@ -302,7 +302,7 @@ impl Bank {
     /// taken up front, so two writers (even in two processes) queue up
     /// instead of both reading the old balance. Commits on `Ok`, rolls back
     /// on `Err`.
-    fn write<T>(&self, work: impl FnOnce(&Transaction) -> Result<T, BankError>) -> Result<T, BankError> {
+    fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T, BankError>) -> Result<T, BankError> {
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let result = work(&tx)?;
@@ -330,7 +330,7 @@ fn entry_by_reference(connection: &Connection, reference_id: &str) -> Result<Opt
     Ok(connection.query_row(&sql, [reference_id], ledger_entry).optional()?)
 }
 
-fn ledger_entry(row: &Row) -> rusqlite::Result<LedgerEntry> {
+fn ledger_entry(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
     Ok(LedgerEntry {
         id: row.get(0)?,
         reference_id: row.get(1)?,

@@ -13,7 +13,7 @@ async fn a_stopped_api_leaves_only_its_database_file() {
     let db_path = dir.0.join("bank.db");
     let config = AccountApiConfig { port: 0, db_path: db_path.clone(), ..AccountApiConfig::default() };
     let api = bank::bind(&config).await.unwrap();
-    let client = AccountClient::new(&api.url());
+    let client = AccountClient::new(api.url());
     let still_held = api.bank(); // a handle that outlives the server, as in the all-in-one runner
     let (stop, stopped) = oneshot::channel::<()>();
     let serving = tokio::spawn(api.serve(async {
@@ -30,6 +30,6 @@ async fn a_stopped_api_leaves_only_its_database_file() {
     left.sort();
     assert_eq!(left, ["bank.db"]);
     drop(still_held);
-    let reopened = Bank::open(&db_path, &[]).unwrap();
+    let reopened = Bank::open(db_path, &[]).unwrap();
     assert_eq!(reopened.balance("account_A").unwrap(), Cents::dollars(993), "the withdrawal was kept");
 }

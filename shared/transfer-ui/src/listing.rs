@@ -180,6 +180,11 @@ fn rfc3339(time: SystemTime) -> String {
     format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
 }
 
+fn seconds_from_now(seconds: i64, nanos: i32) -> f64 {
+    let at = SystemTime::UNIX_EPOCH + Duration::new(seconds.max(0) as u64, nanos.max(0) as u32);
+    at.duration_since(SystemTime::now()).map(|d| d.as_secs_f64()).unwrap_or(0.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,9 +197,4 @@ mod tests {
         assert_eq!(at(1_795_444_980, 848), "2026-11-23T14:43:00.848Z");
         assert_eq!(at(4_107_542_399, 999), "2100-02-28T23:59:59.999Z");
     }
-}
-
-fn seconds_from_now(seconds: i64, nanos: i32) -> f64 {
-    let at = SystemTime::UNIX_EPOCH + Duration::new(seconds.max(0) as u64, nanos.max(0) as u32);
-    at.duration_since(SystemTime::now()).map(|d| d.as_secs_f64()).unwrap_or(0.0)
 }

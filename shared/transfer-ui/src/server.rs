@@ -44,7 +44,7 @@ pub async fn bind(config: UiConfig, client: Client, target: &TemporalTarget) -> 
         )
     })?;
     let address = listener.local_addr()?;
-    let listing = Listing::new(client.clone(), config.module.clone(), target.ui_url.clone(), target.namespace.clone());
+    let listing = Listing::new(client.clone(), config.module, target.ui_url.clone(), target.namespace.clone());
     let state = AppState {
         client,
         bank: config.bank,

@@ -69,7 +69,7 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     println!("Account API ready at {} (database {})", account_api.url(), workshop::paths::display(&config.db_path));
 
     let ui_config =
-        UiConfig { host: args.host.clone(), port: args.ui_port, module: parts.module.clone(), bank: api_url.client() };
+        UiConfig { host: args.host.clone(), port: args.ui_port, module: parts.module, bank: api_url.client() };
     let ui = crate::server::bind(ui_config, client.clone(), &target).await?;
     let ui_url = ui.url();
 
