@@ -34,7 +34,7 @@ enum Action {
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let server = DevServer {
         ip: cli.ip,
@@ -93,5 +93,5 @@ async fn main() {
             }
         },
     };
-    std::process::exit(code);
+    std::process::ExitCode::from(code)
 }
