@@ -1,5 +1,6 @@
-//! Activities: the calls to the bank. `report` logs each attempt and marks business errors
-//! (no money, no such account) as not worth a retry.
+//! Activities: the calls to the bank. They may fail; Temporal retries them. `report`
+//! (shared/contract/src/money_move.rs) logs each attempt and decides which failures are
+//! worth a retry: not the bank's refusals (no money, no such account).
 
 use std::sync::Arc;
 

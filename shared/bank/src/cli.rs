@@ -39,6 +39,14 @@ pub struct AccountApiArgs {
     pub host: String,
     #[arg(long, default_value_t = 5000)]
     pub port: u16,
+    #[command(flatten)]
+    pub bank: BankArgs,
+}
+
+/// The bank's database and Real World Mode: the same flags for the account API alone and
+/// for modules 3 and 4, which run it beside the UI.
+#[derive(Args, Debug, Clone)]
+pub struct BankArgs {
     /// SQLite database file; created with the module's starting balances when missing.
     #[arg(long, env = "BANK_DB")]
     pub db: Option<PathBuf>,
@@ -66,16 +74,17 @@ impl AccountApiArgs {
         real_world_mode_in_source: bool,
         inject_on_balance: bool,
     ) -> AccountApiConfig {
+        let bank = &self.bank;
         AccountApiConfig {
             host: self.host.clone(),
             port: self.port,
-            db_path: self.db.clone().unwrap_or_else(|| default_db.to_path_buf()),
+            db_path: bank.db.clone().unwrap_or_else(|| default_db.to_path_buf()),
             initial_balances: initial_balances.iter().map(|(id, cents)| (id.to_string(), *cents)).collect(),
             real_world_mode: RealWorldModeSettings {
-                enabled: self.real_world_mode || real_world_mode_in_source,
-                slow_secs: self.slow_secs,
-                lost_response_rate: self.lost_response_rate,
-                seed: self.seed,
+                enabled: bank.real_world_mode || real_world_mode_in_source,
+                slow_secs: bank.slow_secs,
+                lost_response_rate: bank.lost_response_rate,
+                seed: bank.seed,
                 inject_on_balance,
                 ..RealWorldModeSettings::default()
             },

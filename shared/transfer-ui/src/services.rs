@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use bank::Cents;
-use bank::cli::{AccountApiArgs, ApiUrlArgs};
+use bank::cli::{AccountApiArgs, ApiUrlArgs, BankArgs};
 use clap::Args;
 use temporalio_client::Client;
 use temporalio_sdk::Worker;
@@ -26,18 +26,9 @@ pub struct ServicesArgs {
     /// Port of the Money Transfer UI.
     #[arg(long, default_value_t = 5001)]
     pub ui_port: u16,
-    /// The bank's SQLite database file.
-    #[arg(long, env = "BANK_DB")]
-    pub db: Option<std::path::PathBuf>,
-    /// Start with Real World Mode on (the page's toggle switches it at run time).
-    #[arg(long, env = "REAL_WORLD_MODE")]
-    pub real_world_mode: bool,
-    #[arg(long)]
-    pub seed: Option<u64>,
-    #[arg(long, default_value_t = 30)]
-    pub slow_secs: u64,
-    #[arg(long, default_value_t = 0.0)]
-    pub lost_response_rate: f64,
+    /// The bank's database and Real World Mode (the page's toggle switches it at run time).
+    #[command(flatten)]
+    pub bank: BankArgs,
 }
 
 /// What a module plugs in: its names, its bank, and how to build its worker.
@@ -53,15 +44,7 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     let (client, target) = workshop::connect().await?;
     println!("Temporal: {} (namespace {})", target.address, target.namespace);
 
-    let api_args = AccountApiArgs {
-        host: args.host.clone(),
-        port: args.api_port,
-        db: args.db.clone(),
-        real_world_mode: args.real_world_mode,
-        seed: args.seed,
-        slow_secs: args.slow_secs,
-        lost_response_rate: args.lost_response_rate,
-    };
+    let api_args = AccountApiArgs { host: args.host.clone(), port: args.api_port, bank: args.bank };
     // The balance reads stay reliable here, or the page would be unusable in Real World Mode.
     let config = api_args.config(parts.default_db, parts.initial_balances, false, false);
     let account_api = bank::bind(&config).await?;
