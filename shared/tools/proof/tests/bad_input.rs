@@ -599,7 +599,7 @@ impl TransferCase {
 fn transfer_api_refuses_bad_input_and_starts_nothing_for_it() {
     let rt = runtime();
     let server = rt.block_on(TestServer::start()).unwrap();
-    let binary = proof::procs::module03_binary().unwrap();
+    let binary = proof::binaries::module03_binary().unwrap();
     let services = rt.block_on(TransferServices::start(&binary, &server, &[])).unwrap();
     let ui = services.ui_url.replace("localhost", "127.0.0.1");
     let accepted = std::cell::RefCell::new(Vec::new());
@@ -641,7 +641,7 @@ fn transfer_api_refuses_bad_input_and_starts_nothing_for_it() {
 fn transfer_api_ids_sizes_types_and_routes() {
     let rt = runtime();
     let server = rt.block_on(TestServer::start()).unwrap();
-    let binary = proof::procs::module03_binary().unwrap();
+    let binary = proof::binaries::module03_binary().unwrap();
     let services = rt.block_on(TransferServices::start(&binary, &server, &[])).unwrap();
     let ui = services.ui_url.replace("localhost", "127.0.0.1");
     let send = |method: &str, path: &str, content_type: Option<&str>, body: &[u8]| {
