@@ -26,7 +26,6 @@ impl Scene {
                 ));
                 tokio::time::sleep(Duration::from_millis(down_ms)).await;
                 self.workers.start().await?;
-                self.say("worker restarted");
             }
             Fault::RestartServer => {
                 self.print(&format!(
@@ -41,12 +40,10 @@ impl Scene {
 
     async fn restart_server(&mut self) -> anyhow::Result<()> {
         self.server.take().context("a server to restart")?.shutdown().await?;
-        self.say("Temporal server stopped");
         let server = start_again(self.port, &self.db, &self.server_log).await?;
         self.client = server.client();
         self.server = Some(server);
         self.counts.server_restarts += 1;
-        self.say("Temporal server started again on the same port and database");
         // The UI reconnects by itself: it starts the late transfers.
         let probe =
             transfers::start_late(self).await.context("starting transfers through the UI after the server restart")?;
