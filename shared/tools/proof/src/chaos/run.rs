@@ -32,6 +32,7 @@ pub(super) struct Scene {
     pub ids: BTreeMap<String, usize>,
     pub late_started: bool,
     pub counts: FaultCounts,
+    seed: u64,
     started: Instant,
     verbose: bool,
 }
@@ -44,9 +45,9 @@ impl Scene {
         }
     }
 
-    /// A line for a human, always.
+    /// A line for a human, always. The seed tells apart runs that print side by side.
     pub fn print(&self, text: &str) {
-        println!("[{:6.1}s] {text}", self.started.elapsed().as_secs_f64());
+        println!("[seed {} {:6.1}s] {text}", self.seed, self.started.elapsed().as_secs_f64());
     }
 }
 
@@ -93,6 +94,7 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
         ids: BTreeMap::new(),
         late_started: false,
         counts: FaultCounts::default(),
+        seed: config.seed,
         started,
         verbose: config.verbose,
     };
