@@ -8,7 +8,7 @@
 //! it at a test server, free ports, a copy of the source tree and prebuilt binaries.
 
 mod checks;
-mod procs;
+mod learner_processes;
 mod settings;
 mod solves;
 mod temporal;

@@ -1,16 +1,22 @@
 //! The lab's "skip" button: each solve does what a learner does in the module, with the same
 //! programs, and stops whatever it started before it returns.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
+use testkit::processes::stop_all;
+use testkit::{Launch, Program};
 
 use crate::checks::{self, DAILY_BATCH, MODULE04_TYPE};
-use crate::procs::{self, Child};
+use crate::learner_processes::module_processes;
 use crate::settings::{Settings, port_of};
 use crate::{Module, temporal};
+
+/// How long a program a solve started gets to stop after Ctrl-C.
+const STOP_GRACE: Duration = Duration::from_secs(20);
 
 pub async fn solve(settings: &Settings, module: Module) -> anyhow::Result<()> {
     match module {
@@ -25,33 +31,33 @@ pub async fn solve(settings: &Settings, module: Module) -> anyhow::Result<()> {
 async fn module01(settings: &Settings) -> anyhow::Result<()> {
     let binary = settings.binary("module01")?;
     for round in 1..=2 {
-        let mut first = Child::spawn("worker 1", &binary, &["worker".into()], &[])?;
-        first.wait_for("polling task queue", settings.patience).await?;
-        let mut starter = Child::spawn("start", &binary, &["start".into(), "--delay-secs".into(), "1".into()], &[])?;
+        let mut first = start("worker 1", &binary, &["worker"], settings)?;
+        first.next_line(|line| line.contains("polling task queue")).await?;
+        let mut starter = start("start", &binary, &["start", "--delay-secs", "1"], settings)?;
         let printed = |line: &str| line.starts_with("print_number(");
         let mut numbers = 0;
         let mut finished = None;
         while numbers < 2 && finished.is_none() {
             tokio::select! {
-                line = first.next_line(printed, settings.patience) => {
+                line = first.next_line(printed) => {
                     if line?.is_none() {
                         bail!("the module01 worker ended by itself; its output is above");
                     }
                     numbers += 1;
                 }
-                status = starter.wait_exit(settings.patience) => finished = Some(status?),
+                status = starter.wait_exit() => finished = Some(status?),
             }
         }
         let status = match finished {
             Some(status) => {
-                first.stop().await;
+                first.stop(STOP_GRACE).await;
                 status
             }
             None => {
                 first.kill().await?;
-                let mut second = Child::spawn("worker 2", &binary, &["worker".into()], &[])?;
-                let status = starter.wait_exit(settings.patience).await?;
-                second.stop().await;
+                let mut second = start("worker 2", &binary, &["worker"], settings)?;
+                let status = starter.wait_exit().await?;
+                second.stop(STOP_GRACE).await;
                 status
             }
         };
@@ -107,16 +113,16 @@ async fn module02(settings: &Settings) -> anyhow::Result<()> {
             "--db".into(),
             db.display().to_string(),
         ];
-        let mut child = Child::spawn("account-api", &binary, &args, &[])?;
-        if !child.wait_for("Account API ready", settings.patience).await? {
+        let mut child = start("account-api", &binary, &args, settings)?;
+        if child.next_line(|line| line.contains("Account API ready")).await?.is_none() {
             bail!("the account API did not start (its output is above; is port {} free?)", port_of(api)?);
         }
         started_api = Some(child);
     }
-    let mut transfer = Child::spawn("module02", &binary, &["--api-url".into(), api.clone()], &[])?;
-    let status = transfer.wait_exit(settings.patience).await;
+    let mut transfer = start("module02", &binary, &["--api-url", api], settings)?;
+    let status = transfer.wait_exit().await;
     if let Some(mut api) = started_api {
-        api.stop().await;
+        api.stop(STOP_GRACE).await;
     }
     let status = status?;
     if !status.success() {
@@ -136,7 +142,7 @@ async fn module03(settings: &Settings) -> anyhow::Result<()> {
     }
     let outcome = wait_for_transfers(settings, &http, &ids).await;
     if let Some(mut services) = services {
-        services.stop().await;
+        services.stop(STOP_GRACE).await;
     }
     outcome
 }
@@ -147,10 +153,10 @@ async fn module04(settings: &Settings) -> anyhow::Result<()> {
         apply_solution(settings, "module04")?;
     }
     let binary = settings.binary("module04")?; // built from the fixed source unless LAB_BIN_DIR is set
-    let old = procs::module_processes("module04");
+    let old = module_processes("module04");
     if !old.is_empty() {
         println!("Stopping the running module04 program(s) (pid {old:?}) so the fixed code takes over.");
-        procs::stop_processes(&old, Duration::from_secs(20)).await;
+        stop_all(&old, STOP_GRACE).await;
     }
     let http = reqwest::Client::builder().timeout(Duration::from_secs(15)).build()?;
     let services = ensure_services_with(settings, &http, "module04", &binary).await?;
@@ -173,9 +179,15 @@ async fn module04(settings: &Settings) -> anyhow::Result<()> {
     }
     .await;
     if let Some(mut services) = services {
-        services.stop().await;
+        services.stop(STOP_GRACE).await;
     }
     outcome
+}
+
+/// Starts a program of the module in this process's environment, its output shown with
+/// `label`. It dies with this process, so an interrupted solve leaves nothing running.
+fn start<S: AsRef<str>>(label: &str, binary: &Path, args: &[S], settings: &Settings) -> anyhow::Result<Program> {
+    Launch::new(binary).args(args).echo(label).die_with_parent().patience(settings.patience).spawn()
 }
 
 /// `scripts/solve MODULE` of the source tree: the solution replaces the exercise's `src/`.
@@ -198,7 +210,7 @@ async fn answers(http: &reqwest::Client, url: &str) -> bool {
 
 /// Uses the Money Transfer UI at TRANSFER_UI_URL when it is this module's, else starts the
 /// module's services (account API, UI, worker) on the ports of the configured URLs.
-async fn ensure_services(settings: &Settings, http: &reqwest::Client, module: &str) -> anyhow::Result<Option<Child>> {
+async fn ensure_services(settings: &Settings, http: &reqwest::Client, module: &str) -> anyhow::Result<Option<Program>> {
     let binary = settings.binary(module)?;
     ensure_services_with(settings, http, module, &binary).await
 }
@@ -207,8 +219,8 @@ async fn ensure_services_with(
     settings: &Settings,
     http: &reqwest::Client,
     module: &str,
-    binary: &std::path::Path,
-) -> anyhow::Result<Option<Child>> {
+    binary: &Path,
+) -> anyhow::Result<Option<Program>> {
     let ui = &settings.transfer_ui_url;
     if let Ok(response) = http.get(format!("{ui}/api/config")).send().await {
         let config: Value = response.json().await.unwrap_or_default();
@@ -234,8 +246,8 @@ async fn ensure_services_with(
         "--db".into(),
         db.display().to_string(),
     ];
-    let mut services = Child::spawn(module, binary, &args, &[])?;
-    if !services.wait_for("UI ready at", settings.patience).await? {
+    let mut services = start(module, binary, &args, settings)?;
+    if services.next_line(|line| line.contains("UI ready at")).await?.is_none() {
         bail!(
             "the {module} services did not start (their output is above; are ports {} and {} free?)",
             port_of(&settings.account_api_url)?,

@@ -5,14 +5,14 @@
 //!   checked to the cent ([`chaos::verify`]).
 //! - [`http`]: a minimal HTTP/1.1 client: exact bytes on the wire, keep-alive connections.
 //! - [`load`]: a bounded load generator (connections × requests) with latency percentiles.
-//! - [`procs`]: module 3's programs as separate processes, and their memory (RSS).
+//! - [`binaries`]: module 3's binary, of the profile being measured.
 //!
 //! Used by the tests in `tests/` and by the `chaos` and `bench` programs.
 
+pub mod binaries;
 pub mod chaos;
 pub mod http;
 pub mod load;
-pub mod procs;
 
 /// Module 3's names in Temporal: the chaos run and the benchmarks drive module 3.
 pub use contract::MODULE03;

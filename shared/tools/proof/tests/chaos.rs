@@ -14,8 +14,8 @@ async fn chaos(seed: u64) -> anyhow::Result<()> {
     assert!(problems.is_empty(), "seed {seed}: the books are off:\n{}", problems.join("\n"));
 
     // The faults really happened, and the run exercised both outcomes.
-    assert_eq!(outcome.worker_kills, 5);
-    assert_eq!(outcome.server_restarts, 1);
+    assert_eq!(outcome.faults.worker_kills, 5);
+    assert_eq!(outcome.faults.server_restarts, 1);
     assert_eq!(outcome.ids.len(), 200);
     let overdrafts = outcome.plan.iter().filter(|t| t.overdraft).count();
     assert!(overdrafts > 0, "the plan has transfers above the balance");

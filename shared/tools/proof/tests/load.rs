@@ -123,7 +123,7 @@ async fn account_api_under_load_and_injected_failures_loses_no_update() -> anyho
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn money_transfer_api_under_load_answers_everything_and_conserves_money() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
-    let services = TransferServices::start(&proof::procs::module03_binary()?, &server, &[]).await?;
+    let services = TransferServices::start(&proof::binaries::module03_binary()?, &server, &[]).await?;
     let (ui, bank_url) = (services.ui_url.replace("localhost", "127.0.0.1"), services.api_url.clone());
     let http = http();
     let accounts: Vec<&str> = INITIAL_BALANCES.iter().map(|(id, _)| *id).collect();

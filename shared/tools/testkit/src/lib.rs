@@ -1,27 +1,35 @@
-//! Test support shared by every module's tests.
+//! Test support shared by every module's tests, and the child-process runner of the tools.
 //!
 //! - [`TestServer`]: an isolated Temporal dev server on free loopback ports (never the
 //!   workshop's fixed ones), in memory unless a database file is given, with the workshop's
 //!   search attributes. It is killed when dropped, also when a test panics.
-//! - [`Program`]: one of the workshop's binaries run as a child process, its output captured
-//!   line by line, killed when dropped.
+//! - [`Program`] (started with [`Launch`] for more control): a child process, its output
+//!   read line by line (or written to a file), killed when dropped. The lab and the proof
+//!   tools run their programs with it too.
+//! - [`processes`]: other processes, from `/proc`: alive, descendants, memory, signals.
 //! - [`history`]: what happened to a workflow, read from the server.
-//! - [`browser`]: a headless Chromium (Debian's chromium + chromium-driver) to test web pages.
+//! - [`browser`] (feature `browser`, on by default): a headless Chromium (Debian's chromium +
+//!   chromium-driver) to test web pages. The lab turns it off: it ships without a browser.
 //! - [`TestAccountApi`]: the bank's account API on a free port with a temporary database.
 
 pub mod account_api;
 mod binaries;
+#[cfg(feature = "browser")]
 pub mod browser;
 pub mod drift;
+mod eventually;
 pub mod history;
+pub mod processes;
 mod program;
 mod server;
 mod services;
 mod temp_dir;
 
 pub use account_api::TestAccountApi;
-pub use binaries::workspace_binary;
-pub use program::{Program, eventually};
+pub use binaries::{target_dir, workspace_binary};
+pub use eventually::eventually;
+pub use processes::Memory;
+pub use program::{Launch, Program};
 pub use server::{TestServer, free_port};
 pub use services::TransferServices;
 pub use temp_dir::TempDir;

@@ -4,7 +4,7 @@
 //! start-up limit is too short on a 2-core CI machine that is compiling at the same time.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,16 @@ impl TestServer {
 
     /// A server on `port` keeping its state in `db_file` (restart it with the same arguments).
     pub async fn start_with(port: u16, db_file: Option<PathBuf>) -> anyhow::Result<Self> {
+        Self::launch(port, db_file, None).await
+    }
+
+    /// Like [`start_with`](Self::start_with), its errors appended to `log` instead of shown:
+    /// a run that restarts the server on purpose is not drowned in its complaints.
+    pub async fn start_logging_to(port: u16, db_file: Option<PathBuf>, log: &Path) -> anyhow::Result<Self> {
+        Self::launch(port, db_file, Some(log)).await
+    }
+
+    async fn launch(port: u16, db_file: Option<PathBuf>, log: Option<&Path>) -> anyhow::Result<Self> {
         let cli = workshop::cli_tool::find_or_install()?;
         let mut command = Command::new(&cli);
         command.args(["server", "start-dev", "--headless", "--ip", "127.0.0.1", "--log-level", "error"]).args([
@@ -44,10 +54,17 @@ impl TestServer {
         for name in workshop::SEARCH_ATTRIBUTES {
             command.args(["--search-attribute", &format!("{name}=Keyword")]);
         }
+        let errors = match log {
+            Some(path) => {
+                let file = std::fs::OpenOptions::new().create(true).append(true).open(path);
+                Stdio::from(file.with_context(|| format!("opening {}", path.display()))?)
+            }
+            None => Stdio::inherit(), // errors show in the test's output
+        };
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit()) // errors show in the test's output
+            .stderr(errors)
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("starting {}", cli.display()))?;

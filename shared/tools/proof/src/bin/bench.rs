@@ -11,11 +11,12 @@ use anyhow::Context;
 use clap::Parser;
 use futures::{StreamExt, TryStreamExt};
 use proof::MODULE03;
+use proof::binaries::module03_binary;
 use proof::load::{LoadReport, LoadSpec, Request};
-use proof::procs::{Memory, Service, module03_binary, workspace_root};
 use serde_json::{Value, json};
 use temporalio_client::{Client, WorkflowCountOptions};
-use testkit::{TempDir, TestServer, free_port};
+use testkit::{Launch, Memory, Program, TempDir, TestServer, free_port};
+use workshop::paths::workspace_root;
 
 #[derive(Parser)]
 #[command(about = "Benchmarks module 3: listing latency, transfer throughput, account API load, memory")]
@@ -75,17 +76,13 @@ async fn main() -> anyhow::Result<()> {
     env.push(("ACCOUNT_API_URL".into(), api_url.clone()));
 
     let db = dir.path().join("bank.db");
-    let mut account_api = Service::spawn(
-        &binary,
-        &["account-api", "--port", &api_port.to_string(), "--db", db.to_str().unwrap()],
-        &env,
-        dir.path().join("account-api.log"),
-    )?;
-    account_api.wait_for_log("Account API ready").await?;
-    let mut ui = Service::spawn(&binary, &["ui", "--port", &ui_port.to_string()], &env, dir.path().join("ui.log"))?;
-    ui.wait_for_log("UI ready at").await?;
-    let mut worker = Service::spawn(&binary, &["worker"], &env, dir.path().join("worker.log"))?;
-    worker.wait_for_log("Worker on").await?;
+    let mut account_api =
+        service(&binary, &["account-api", "--port", &api_port.to_string(), "--db", db.to_str().unwrap()], &env, &dir)?;
+    account_api.wait_for("Account API ready").await?;
+    let mut ui = service(&binary, &["ui", "--port", &ui_port.to_string()], &env, &dir)?;
+    ui.wait_for("UI ready at").await?;
+    let mut worker = service(&binary, &["worker"], &env, &dir)?;
+    worker.wait_for("Worker on").await?;
     let http = reqwest::Client::builder().no_proxy().pool_max_idle_per_host(64).build()?;
     let mut rows = Vec::new();
 
@@ -214,6 +211,13 @@ async fn main() -> anyhow::Result<()> {
     drop((worker, ui, account_api));
     server.shutdown().await?;
     Ok(())
+}
+
+/// A program whose output goes to `<dir>/<first arg>.log` (as a terminal would show it,
+/// without making the benchmark pay for a pipe reader). Killed when dropped.
+fn service(binary: &str, args: &[&str], env: &[(String, String)], dir: &TempDir) -> anyhow::Result<Program> {
+    let log = dir.path().join(format!("{}.log", args.first().copied().unwrap_or("program")));
+    Launch::new(binary).args(args).without_temporal_env().env_remove("RUST_LOG").envs(env).log_to(log).spawn()
 }
 
 fn load_line(report: &LoadReport) -> String {

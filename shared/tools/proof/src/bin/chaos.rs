@@ -1,5 +1,7 @@
 //! `cargo run -p proof --bin chaos -- --seed 7 --transfers 200`: the chaos run as a demo.
-//! Prints what happens as it happens, then the books check; exits non-zero if a cent is off.
+//! Prints what happens as it happens (one line per fault injected), then the books check;
+//! exits non-zero if a cent is off. The Temporal dev server's own output, noisy while it
+//! restarts, goes to `target/chaos/temporal-seed-<seed>.log` (the path is printed first).
 
 use clap::Parser;
 use proof::chaos::{ChaosConfig, run, summary, verify};

@@ -1,4 +1,4 @@
-//! The Money Transfer page (shared/transfer-ui/static) rendered in headless Chromium against
+//! The Money Transfer page (static/) rendered in headless Chromium against
 //! a stand-in API that returns fixed JSON, some of it hostile. Checks that data shows as text
 //! and never runs, and that each section of the page shows what the API said.
 
@@ -35,7 +35,7 @@ struct Fake {
 type Shared = Arc<Mutex<Fake>>;
 
 fn static_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../transfer-ui/static")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static")
 }
 
 async fn static_file(name: &'static str, mime: &'static str) -> Response {

@@ -1,0 +1,71 @@
+//! What a chaos run did, and what the books look like afterwards.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use bank::{Cents, LedgerEntry};
+use temporalio_client::WorkflowExecutionStatus;
+
+use super::Planned;
+
+/// The faults that really happened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FaultCounts {
+    pub worker_kills: usize,
+    pub server_restarts: usize,
+    /// Whether the worker had to be restarted because it did not resume after the server
+    /// restart by itself.
+    pub worker_restarted_for_server: bool,
+}
+
+/// What happened, and what the books look like afterwards.
+#[derive(Debug)]
+pub struct ChaosOutcome {
+    pub plan: Vec<Planned>,
+    /// Workflow id → index into `plan`.
+    pub ids: BTreeMap<String, usize>,
+    /// Workflow id → final status, as listed by Temporal.
+    pub statuses: BTreeMap<String, WorkflowExecutionStatus>,
+    /// Workflow id → status as the Money Transfer UI lists it (after the server restart).
+    pub ui_statuses: BTreeMap<String, String>,
+    pub ledger: Vec<LedgerEntry>,
+    pub balances: BTreeMap<String, Cents>,
+    pub faults: FaultCounts,
+    /// Attempts the workers reported as failed and retried.
+    pub retried_attempts: usize,
+    pub elapsed: Duration,
+}
+
+impl ChaosOutcome {
+    pub fn count(&self, status: WorkflowExecutionStatus) -> usize {
+        self.statuses.values().filter(|s| **s == status).count()
+    }
+}
+
+/// A few lines for a human.
+pub fn summary(outcome: &ChaosOutcome) -> String {
+    use WorkflowExecutionStatus::{Completed, Failed};
+    let overdrafts = outcome.plan.iter().filter(|t| t.overdraft).count();
+    let refunds =
+        outcome.ledger.iter().filter(|e| e.reference_id.as_deref().is_some_and(|r| r.ends_with("/refund"))).count();
+    format!(
+        "{} transfers in {:.1} s: {} completed, {} failed ({} of them overdrafts by design, {} refunded); \
+         {} ledger entries; worker SIGKILLed {} times, Temporal server restarted {} time(s){}; \
+         {} failed attempts retried by Temporal",
+        outcome.ids.len(),
+        outcome.elapsed.as_secs_f64(),
+        outcome.count(Completed),
+        outcome.count(Failed),
+        overdrafts,
+        refunds,
+        outcome.ledger.len(),
+        outcome.faults.worker_kills,
+        outcome.faults.server_restarts,
+        if outcome.faults.worker_restarted_for_server {
+            " (the worker had to be restarted after it)"
+        } else {
+            " (the worker and the UI reconnected by themselves)"
+        },
+        outcome.retried_attempts,
+    )
+}

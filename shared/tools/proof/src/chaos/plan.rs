@@ -1,0 +1,96 @@
+//! The seeded plan: who sends what to whom, and when which fault happens.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bank::Cents;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use transfer_ui::cli::INITIAL_BALANCES;
+
+use super::ChaosConfig;
+
+/// One transfer of the plan.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub from: String,
+    pub to: String,
+    pub amount: Cents,
+    /// More than `from` can ever hold: must fail and move nothing.
+    pub overdraft: bool,
+    pub late: bool,
+}
+
+/// The seeded plan: who sends what to whom.
+pub fn plan(config: &ChaosConfig) -> Vec<Planned> {
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    let accounts: Vec<&str> = INITIAL_BALANCES.iter().map(|(id, _)| *id).collect();
+    let mut transfers: Vec<Planned> = (0..config.transfers)
+        .map(|i| {
+            let from = rng.random_range(0..accounts.len());
+            let to = (from + rng.random_range(1..accounts.len())) % accounts.len();
+            Planned {
+                from: accounts[from].into(),
+                to: accounts[to].into(),
+                amount: Cents::new(rng.random_range(1..=2_000)),
+                overdraft: rng.random::<f64>() < config.overdraft_share,
+                late: i >= config.transfers - config.late_transfers.min(config.transfers),
+            }
+        })
+        .collect();
+    // An overdraft asks for more than the initial balance plus everything the ordinary
+    // transfers could ever bring in: it fails whatever the order of events.
+    let mut ceiling: HashMap<String, Cents> = INITIAL_BALANCES.iter().map(|(id, c)| (id.to_string(), *c)).collect();
+    for t in transfers.iter().filter(|t| !t.overdraft) {
+        *ceiling.get_mut(&t.to).unwrap() = ceiling[&t.to] + t.amount;
+    }
+    for t in transfers.iter_mut().filter(|t| t.overdraft) {
+        t.amount = ceiling[&t.from] + Cents::new(rng.random_range(1..=10_000));
+    }
+    transfers
+}
+/// One fault of the schedule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Fault {
+    KillWorker { down_ms: u64 },
+    RestartServer,
+}
+/// When each fault happens, counted from the moment the early transfers are started.
+pub(super) fn schedule(config: &ChaosConfig) -> Vec<(Duration, Fault)> {
+    // A different stream from the plan's, so changing the transfer count keeps the timing.
+    let mut rng = StdRng::seed_from_u64(config.seed ^ 0x5eed_f417);
+    let window = config.fault_window_secs;
+    let mut faults: Vec<(Duration, Fault)> = (0..config.worker_kills)
+        .map(|_| {
+            let at = Duration::from_secs_f64(rng.random_range(0.5..window));
+            (at, Fault::KillWorker { down_ms: rng.random_range(0..1500) })
+        })
+        .collect();
+    if config.restart_server {
+        let at = Duration::from_secs_f64(rng.random_range(0.15 * window..0.5 * window));
+        faults.push((at, Fault::RestartServer));
+    }
+    faults.sort_by_key(|(at, _)| *at);
+    faults
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_is_reproducible_and_overdrafts_are_impossible() {
+        let config = ChaosConfig::new(9);
+        let (first, again) = (plan(&config), plan(&config));
+        assert_eq!(format!("{first:?}"), format!("{again:?}"));
+        assert_ne!(format!("{first:?}"), format!("{:?}", plan(&ChaosConfig::new(10))));
+        assert_eq!(schedule(&config), schedule(&config));
+        let everything: Cents = INITIAL_BALANCES.iter().map(|(_, c)| *c).sum::<Cents>()
+            + first.iter().filter(|t| !t.overdraft).map(|t| t.amount).sum::<Cents>();
+        for t in first.iter().filter(|t| t.overdraft) {
+            let incoming: Cents = first.iter().filter(|o| !o.overdraft && o.to == t.from).map(|o| o.amount).sum();
+            let initial = INITIAL_BALANCES.iter().find(|(id, _)| *id == t.from).unwrap().1;
+            assert!(t.amount > initial + incoming && t.amount < everything);
+        }
+    }
+}
