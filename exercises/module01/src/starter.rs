@@ -1,7 +1,7 @@
 //! The starter: starts the workflow, or re-attaches to the one already running, and waits.
 
-use contract::MODULE01;
 use temporalio_client::{Client, WorkflowGetResultOptions, WorkflowIdConflictPolicy, WorkflowStartOptions};
+use workshop::MODULE01;
 use workshop::TemporalTarget;
 
 use crate::workflow::PrintNumbersWorkflow;

@@ -1,8 +1,8 @@
 //! The worker: runs workflow and activity code for the print-numbers task queue.
 
-use contract::MODULE01;
 use temporalio_client::Client;
 use temporalio_sdk::{Worker, WorkerOptions};
+use workshop::MODULE01;
 
 use crate::workflow::{PrintActivities, PrintNumbersWorkflow};
 

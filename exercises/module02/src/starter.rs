@@ -1,9 +1,10 @@
 //! The starter: starts the transfer (or re-attaches to the running one) and waits for it.
 
 use anyhow::bail;
-use contract::{MODULE02, TransferInput};
+use contract::TransferInput;
 use temporalio_client::errors::WorkflowGetResultError;
 use temporalio_client::{Client, WorkflowGetResultOptions, WorkflowIdConflictPolicy, WorkflowStartOptions};
+use workshop::MODULE02;
 use workshop::TemporalTarget;
 
 use crate::cli::TransferArgs;

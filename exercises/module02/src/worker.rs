@@ -1,9 +1,9 @@
 //! The worker: runs the transfer workflow and its bank activities.
 
 use bank::cli::ApiUrlArgs;
-use contract::MODULE02;
 use temporalio_client::Client;
 use temporalio_sdk::{Worker, WorkerOptions};
+use workshop::MODULE02;
 
 use crate::activities::BankActivities;
 use crate::workflow::MoneyTransferWorkflow;

@@ -8,5 +8,5 @@ mod workflow;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let about = "Module 3: a Money Transfer UI over Temporal workflows";
-    transfer_ui::cli::main(contract::MODULE03, about, worker::build).await
+    transfer_ui::cli::main(workshop::MODULE03, about, worker::build).await
 }

@@ -1,9 +1,9 @@
 //! The worker for this module's task queue.
 
 use bank::cli::ApiUrlArgs;
-use contract::MODULE03;
 use temporalio_client::Client;
 use temporalio_sdk::{Worker, WorkerOptions};
+use workshop::MODULE03;
 
 use crate::activities::BankActivities;
 use crate::workflow::TransferWorkflow;

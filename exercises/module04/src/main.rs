@@ -8,5 +8,5 @@ mod workflow;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let about = "Module 4: fix Jerry's bugs while transfers wait";
-    transfer_ui::cli::main(contract::MODULE04, about, worker::build).await
+    transfer_ui::cli::main(workshop::MODULE04, about, worker::build).await
 }

@@ -19,12 +19,12 @@ fn module04_is_module03_plus_jerrys_changes() {
         "+//! Module 4: the Money Transfer UI of module 3, after Jerry shipped two changes. Find his",
         "+//! bugs, fix them, restart the worker: the stuck transfers finish by themselves.",
         r#"-    let about = "Module 3: a Money Transfer UI over Temporal workflows";"#,
-        "-    transfer_ui::cli::main(contract::MODULE03, about, worker::build).await",
+        "-    transfer_ui::cli::main(workshop::MODULE03, about, worker::build).await",
         r#"+    let about = "Module 4: fix Jerry's bugs while transfers wait";"#,
-        "+    transfer_ui::cli::main(contract::MODULE04, about, worker::build).await",
+        "+    transfer_ui::cli::main(workshop::MODULE04, about, worker::build).await",
         // worker.rs: the module's task queue.
-        "-use contract::MODULE03;",
-        "+use contract::MODULE04;",
+        "-use workshop::MODULE03;",
+        "+use workshop::MODULE04;",
         "-    let options = WorkerOptions::new(MODULE03.task_queue)",
         "+    let options = WorkerOptions::new(MODULE04.task_queue)",
         // workflow.rs: the description, the workflow type and Jerry's fraud screen.

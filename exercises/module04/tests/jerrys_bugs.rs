@@ -2,10 +2,11 @@
 //! moving money; the fixed worker finishes every one of them exactly once.
 
 use bank::{Cents, EntryKind, RealWorldModeSettings, RealWorldModeUpdate};
-use contract::{MODULE04, TransferInput};
+use contract::TransferInput;
 use temporalio_client::{Client, UntypedWorkflow, WorkflowDescribeOptions, WorkflowExecutionStatus};
 use testkit::history::{self, Event};
 use testkit::{Program, TestAccountApi, TestServer, eventually, workspace_binary};
+use workshop::MODULE04;
 
 const EXERCISE: &str = env!("CARGO_BIN_EXE_module04");
 

@@ -4,7 +4,9 @@
 use temporalio_client::{Client, UntypedWorkflow, WorkflowStartOptions};
 use temporalio_common::search_attributes::SearchAttributes;
 
-use crate::{FROM_ACCOUNT, Module, TO_ACCOUNT, TransferInput, payload};
+use workshop::Module;
+
+use crate::{FROM_ACCOUNT, TO_ACCOUNT, TransferInput, payload};
 
 /// Starts one transfer workflow of `module` and returns its id,
 /// `transfer-<unix seconds>-<8 hex digits>`.

@@ -15,8 +15,8 @@ use temporalio_client::Client;
 
 use crate::listing::Listing;
 use crate::views::{AccountSummary, AccountView, AccountWorkflowView};
-use contract::Module;
 use contract::TransferInput;
+use workshop::Module;
 
 #[derive(Clone)]
 pub struct AppState {

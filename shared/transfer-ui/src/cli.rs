@@ -10,7 +10,7 @@ use temporalio_client::Client;
 use temporalio_sdk::Worker;
 
 use crate::services::{ModuleParts, ServicesArgs};
-use contract::Module;
+use workshop::Module;
 
 /// The ten accounts of modules 3 and 4.
 pub const INITIAL_BALANCES: &[(&str, Cents)] = &[

@@ -13,9 +13,9 @@ use temporalio_common::data_converters::RawValue;
 
 use crate::history::{ClosedCache, failing_task, root_message};
 use crate::views::{PendingActivityView, WorkflowTaskView, WorkflowView};
-use contract::Module;
 use contract::payload::from_payload;
 use contract::{FROM_ACCOUNT, TO_ACCOUNT, TransferState};
+use workshop::Module;
 
 /// How many describe/Query calls run at once.
 const CONCURRENCY: usize = 16;

@@ -11,7 +11,7 @@ use workshop::TemporalTarget;
 
 use crate::api::{AppState, router};
 use crate::listing::Listing;
-use contract::Module;
+use workshop::Module;
 
 #[derive(Args, Debug, Clone)]
 pub struct UiArgs {

@@ -11,7 +11,7 @@ use temporalio_client::Client;
 use temporalio_sdk::Worker;
 use tokio::sync::watch;
 
-use contract::Module;
+use workshop::Module;
 
 use crate::UiConfig;
 

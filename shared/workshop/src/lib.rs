@@ -1,5 +1,6 @@
-//! Workshop plumbing shared by every module: where things live, how to reach Temporal (and
-//! start a local dev server when nothing is running), and small worker helpers.
+//! Workshop plumbing shared by every module: each module's names in Temporal, where things
+//! live, how to reach Temporal (and start a local dev server when nothing is running), and
+//! small worker helpers. It knows nothing of the bank, so module 1 builds without it.
 //!
 //! Nothing here is lesson code: a learner reads the modules, not this crate.
 
@@ -7,6 +8,7 @@ pub mod cli_tool;
 pub mod connection;
 pub mod dev_server;
 pub mod logging;
+pub mod modules;
 pub mod panics;
 pub mod paths;
 pub mod web_ui;
@@ -14,6 +16,7 @@ pub mod worker;
 pub mod workflows;
 
 pub use connection::{TemporalTarget, connect};
+pub use modules::{MODULE01, MODULE02, MODULE03, MODULE04, Module};
 pub use worker::{FAST_RESUME, run_beside_worker, run_until_ctrl_c, runtime, stop_requested};
 pub use workflows::is_running;
 

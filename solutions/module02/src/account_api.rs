@@ -17,7 +17,7 @@ pub const INITIAL_BALANCES: &[(&str, Cents)] =
 
 /// Where the account API keeps its balances unless `--db` / `BANK_DB` says otherwise.
 pub fn default_db() -> PathBuf {
-    workshop::paths::workspace_root().join(contract::MODULE02.bank_db())
+    workshop::paths::workspace_root().join(workshop::MODULE02.bank_db())
 }
 
 pub async fn run(args: AccountApiArgs) -> anyhow::Result<()> {

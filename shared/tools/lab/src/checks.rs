@@ -13,10 +13,10 @@ pub enum Verdict {
     Missing(Vec<String>),
 }
 
-pub const MODULE01_WORKFLOW_ID: &str = contract::MODULE01.fixed_workflow_id();
-pub const MODULE02_WORKFLOW_ID: &str = contract::MODULE02.fixed_workflow_id();
-pub const MODULE03_TYPE: &str = contract::MODULE03.workflow_type;
-pub const MODULE04_TYPE: &str = contract::MODULE04.workflow_type;
+pub const MODULE01_WORKFLOW_ID: &str = workshop::MODULE01.fixed_workflow_id();
+pub const MODULE02_WORKFLOW_ID: &str = workshop::MODULE02.fixed_workflow_id();
+pub const MODULE03_TYPE: &str = workshop::MODULE03.workflow_type;
+pub const MODULE04_TYPE: &str = workshop::MODULE04.workflow_type;
 /// The daily batch of the Money Transfer UI: five transfers of $100.
 pub const DAILY_BATCH: [(&str, &str); 5] = [
     ("account_A", "account_F"),

@@ -15,4 +15,4 @@ pub mod http;
 pub mod load;
 
 /// Module 3's names in Temporal: the chaos run and the benchmarks drive module 3.
-pub use contract::MODULE03;
+pub use workshop::MODULE03;
