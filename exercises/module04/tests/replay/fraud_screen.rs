@@ -51,7 +51,7 @@ impl ScreenBehindPatch {
     #[run(name = "Module04TransferWorkflow")]
     pub async fn run(ctx: &mut WorkflowContext<Self>, input: TransferInput) -> WorkflowResult<TransferResult> {
         set_search_attributes(ctx, &input);
-        // False when replaying a history without this patch's marker; otherwise true, and recorded.
+        // Replaying a history recorded before this patch (the stuck transfers): false. Else true, and recorded.
         if ctx.patched("fraud-screen") {
             ctx.execute_activity(FraudTeam::screen, input.from_account.clone(), options()).await?;
         }
