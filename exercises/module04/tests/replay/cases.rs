@@ -53,10 +53,19 @@ async fn stuck_transfers() -> anyhow::Result<Vec<StuckTransfer>> {
         let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let events = WorkflowHistory::from_json(&std::fs::read(&path)?)?.into_events().await?;
         let steps = history::activity_attempts(&events);
-        ensure!(steps.len() == 1 && steps[0].0 == "BankActivities::check_balance", "{file}: steps {steps:?}");
-        ensure!(history::count(&events, Event::ActivityTaskCompleted) == 1, "{file}: the balance check completed");
+        ensure!(
+            steps.len() == 1 && steps[0].0 == "BankActivities::check_balance",
+            "{file}: steps {steps:?}, expected one balance check"
+        );
+        ensure!(
+            history::count(&events, Event::ActivityTaskCompleted) == 1,
+            "{file}: the balance check did not complete"
+        );
         let failures = history::workflow_task_failures(&events);
-        ensure!(!failures.is_empty() && failures.iter().all(|f| f.contains("ParseIntError")), "{file}: {failures:?}");
+        ensure!(
+            !failures.is_empty() && failures.iter().all(|f| f.contains("ParseIntError")),
+            "{file}: not Jerry's panic: {failures:?}"
+        );
         transfers.push(StuckTransfer { file, events });
     }
     Ok(transfers)
