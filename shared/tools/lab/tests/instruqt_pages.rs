@@ -1,33 +1,15 @@
 //! The Instruqt pages only quote what exists: every `cargo run -p PACKAGE [-- SUBCOMMAND
 //! --flags]` names a workspace package, a subcommand and flags its `--help` lists; every
-//! `scripts/...` exists; every tab's folder exists; every button points at a tab.
+//! `scripts/...` exists; every tab's folder exists; every button points at a tab; every Rust
+//! snippet is in the file it names.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use testkit::pages::{Page, missing_snippet_lines};
+
 const LAB_ROOT: &str = "/workspace/failure-proof-rust";
-
-struct Page {
-    path: PathBuf,
-    front_matter: String,
-    body: String,
-}
-
-fn pages(root: &Path) -> Vec<Page> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(root.join("instruqt")).expect("instruqt/ exists").flatten() {
-        let path = entry.path().join("assignment.md");
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            let rest = text.strip_prefix("---\n").unwrap_or_else(|| panic!("{}: no front matter", path.display()));
-            let (front_matter, body) =
-                rest.split_once("\n---\n").unwrap_or_else(|| panic!("{}: unclosed front matter", path.display()));
-            found.push(Page { path, front_matter: front_matter.to_string(), body: body.to_string() });
-        }
-    }
-    found.sort_by(|a, b| a.path.cmp(&b.path));
-    found
-}
 
 /// Text a learner may run: fenced code blocks, and inline `code` spans.
 fn quoted_code(body: &str) -> Vec<String> {
@@ -136,7 +118,7 @@ fn help(binary: &str, subcommand: Option<&str>) -> String {
 #[test]
 fn every_quoted_command_exists() {
     let root = workshop::paths::workspace_root();
-    let pages = pages(&root);
+    let pages = Page::all();
     assert_eq!(pages.len(), 4, "one page per module");
     let packages = workspace_packages(&root);
     let mut runs: BTreeMap<CargoRun, String> = BTreeMap::new();
@@ -197,7 +179,7 @@ fn every_quoted_command_exists() {
 #[test]
 fn every_tab_folder_and_button_exists() {
     let root = workshop::paths::workspace_root();
-    for page in pages(&root) {
+    for page in Page::all() {
         let shown = page.path.display().to_string();
         let mut folders: Vec<&str> = front_matter_values(&page.front_matter, "workdir");
         folders.extend(
@@ -243,4 +225,27 @@ fn the_parser_finds_subcommands_and_flags() {
     assert_eq!(runs[0].subcommand, None);
     assert_eq!(quoted_code("run `cargo run -p module01` now"), vec!["cargo run -p module01".to_string()]);
     assert_eq!(scripts("../../scripts/solution-diff module04"), vec!["scripts/solution-diff".to_string()]);
+}
+
+#[test]
+fn every_rust_snippet_is_in_the_file_it_names() {
+    let root = workshop::paths::workspace_root();
+    let mut checked = 0;
+    for page in Page::all() {
+        let shown = page.path.display().to_string();
+        for snippet in page.rust_snippets() {
+            let Some(file) = snippet.file() else {
+                panic!(
+                    "{shown}: a ```rust block must start with `// <file>` (see testkit::pages): {:?}",
+                    snippet.header
+                );
+            };
+            let source = std::fs::read_to_string(root.join(&file))
+                .unwrap_or_else(|e| panic!("{shown}: the snippet names {}: {e}", file.display()));
+            let missing = missing_snippet_lines(&snippet, &source);
+            assert!(missing.is_empty(), "{shown}: not in {} (in this order): {missing:#?}", file.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "the pages quote code");
 }

@@ -8,6 +8,8 @@
 //!   tools run their programs with it too.
 //! - [`processes`]: other processes, from `/proc`: alive, descendants, memory, signals.
 //! - [`history`]: what happened to a workflow, read from the server.
+//! - [`pages`]: the Instruqt pages as a test reads them, and [`pages::Walk`], which runs a
+//!   page's commands in order and checks that what it quotes was printed.
 //! - [`browser`] (feature `browser`, on by default): a headless Chromium (Debian's chromium +
 //!   chromium-driver) to test web pages. The lab turns it off: it ships without a browser.
 //! - [`TestAccountApi`]: the bank's account API on a free port with a temporary database.
@@ -19,6 +21,7 @@ pub mod browser;
 pub mod drift;
 mod eventually;
 pub mod history;
+pub mod pages;
 pub mod processes;
 mod program;
 mod server;

@@ -1,0 +1,1 @@
+//! Walks module 02's page.

@@ -1,0 +1,1 @@
+//! Walks module 03's page.

@@ -1,0 +1,1 @@
+//! Walks module 04's page.
