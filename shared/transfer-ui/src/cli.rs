@@ -28,7 +28,7 @@ pub const INITIAL_BALANCES: &[(&str, Cents)] = &[
 
 #[derive(Parser)]
 #[command(after_help = "With no subcommand: starts the account API (port 5000), the Money Transfer UI \
-                        (port 5001) and the worker; then open http://localhost:5001.")]
+                        (port 5001) and, unless --no-worker, the worker; then open http://localhost:5001.")]
 struct Cli {
     #[command(subcommand)]
     program: Option<Program>,

@@ -1,6 +1,7 @@
 //! `cargo run -p module03` (and 04): the account API, the Money Transfer UI and the worker
 //! in one process, started in order, each checked ready, all stopped by one Ctrl-C. Their log
 //! lines are told apart by a label (`account-api |`, `ui |`, `worker |`; see workshop::logging).
+//! `--no-worker` leaves the worker out, so that it can run (and be stopped) on its own.
 
 use std::path::Path;
 
@@ -29,6 +30,10 @@ pub struct ServicesArgs {
     /// The bank's database and Real World Mode (the page's toggle switches it at run time).
     #[command(flatten)]
     pub bank: BankArgs,
+    /// Start only the account API and the UI. Run the worker apart (the `worker`
+    /// subcommand), so you can stop and restart it while transfers are in flight.
+    #[arg(long)]
+    pub no_worker: bool,
 }
 
 /// What a module plugs in: its names, its bank, and how to build its worker.
@@ -56,9 +61,15 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     let ui = crate::server::bind(ui_config, client.clone(), &target).await?;
     let ui_url = ui.url();
 
-    let mut worker = (parts.build_worker)(client, &api_url)?;
-    let stop_worker = worker.shutdown_handle();
-    println!("Worker polling task queue {}", parts.module.task_queue);
+    let worker = if args.no_worker { None } else { Some((parts.build_worker)(client, &api_url)?) };
+    match &worker {
+        Some(_) => println!("Worker polling task queue {}", parts.module.task_queue),
+        None => println!(
+            "No worker (--no-worker): transfers wait for one on task queue {}. Start it with: {}",
+            parts.module.task_queue,
+            worker_command(parts.module, &api_url)
+        ),
+    }
     println!("\nUI ready at {ui_url}  (Temporal Web UI: {})", target.ui_url.as_deref().unwrap_or("see your cluster"));
     println!("Ctrl-C stops everything.\n");
 
@@ -68,14 +79,12 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     };
     let api_task = tokio::spawn(account_api.serve(wait(stopped.clone())));
     let ui_task = tokio::spawn(ui.serve(wait(stopped.clone())));
-    let run = worker.run();
-    tokio::pin!(run);
-    let worker_result = tokio::select! {
-        result = &mut run => result, // the worker stopped by itself: an error
-        _ = workshop::stop_requested() => {
-            println!("\nStopping the worker, the UI and the account API...");
-            stop_worker();
-            run.await
+    let worker_result = match worker {
+        Some(worker) => run_worker_until_stop(worker).await,
+        None => {
+            workshop::stop_requested().await;
+            println!("\nStopping the UI and the account API...");
+            Ok(())
         }
     };
     let _ = stop.send(true);
@@ -84,4 +93,29 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     ui_task.await??;
     println!("All stopped. Transfers that were running wait in Temporal for the next worker.");
     Ok(())
+}
+
+/// Runs the worker until Ctrl-C, then stops it gracefully. It stopping by itself is an error.
+async fn run_worker_until_stop(mut worker: Worker) -> anyhow::Result<()> {
+    let stop_worker = worker.shutdown_handle();
+    let run = worker.run();
+    tokio::pin!(run);
+    let result = tokio::select! {
+        result = &mut run => result,
+        _ = workshop::stop_requested() => {
+            println!("\nStopping the worker, the UI and the account API...");
+            stop_worker();
+            run.await
+        }
+    };
+    Ok(result?)
+}
+
+/// The command that starts the missing worker against this bank.
+fn worker_command(module: Module, api_url: &ApiUrlArgs) -> String {
+    let command = format!("cargo run -p {} -- worker", module.name);
+    match api_url.api_url.as_str() {
+        bank::DEFAULT_API_URL => command,
+        other => format!("{command} --api-url {other}"),
+    }
 }
