@@ -56,6 +56,7 @@ async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -
     })
     .await?;
     assert_eq!(done["status"], "COMPLETED", "{done}");
+    assert_eq!(waiting["amount"], done["amount"], "while no worker ran, the amount came from the history");
     worker.wait_for("withdraw($100.00 from account_A): ok").await?;
     assert_eq!(balance(&services, "account_A").await?, 900.0);
     assert_eq!(balance(&services, "account_F").await?, 1000.0);

@@ -78,8 +78,8 @@ pub fn root_message(failure: &Failure) -> String {
     current.message.clone()
 }
 
-/// For a running transfer whose workflow code keeps failing (no Query can be answered):
-/// its input and the message of the latest workflow task failure.
+/// For a running transfer that answers no Query (no worker runs, or its workflow code keeps
+/// failing): its input and the message of the latest workflow task failure, if any.
 pub async fn failing_task(
     client: &Client,
     workflow_id: &str,

@@ -133,11 +133,13 @@ impl Listing {
                 .filter(|task| task.attempt > 1)
                 .map(|task| WorkflowTaskView { attempt: task.attempt });
         }
-        if view.workflow_task_failing.is_some() && view.state.is_none() {
-            // The workflow's own code fails, so it cannot answer the Query: say why, from history.
+        if view.state.is_none() {
+            // No answer to the Query (no worker, or its code fails): the amount, and why, from history.
             if let Ok((input, failure)) = failing_task(&self.client, &view.workflow_id).await {
                 view.amount = input.map(|i| i.amount);
-                view.error = failure.map(|message| format!("workflow task failed: {message}"));
+                if view.workflow_task_failing.is_some() {
+                    view.error = failure.map(|message| format!("workflow task failed: {message}"));
+                }
             }
         }
     }
