@@ -84,6 +84,7 @@ impl AccountApiArgs {
             port: self.port,
             db_path: bank.db.clone().unwrap_or_else(|| default_db.to_path_buf()),
             initial_balances: initial_balances.iter().map(|(id, cents)| (id.to_string(), *cents)).collect(),
+            closed_accounts: Vec::new(),
             real_world_mode: RealWorldModeSettings {
                 enabled: bank.real_world_mode || real_world_mode_in_source,
                 slow_secs: bank.slow_secs,
