@@ -132,8 +132,9 @@ async fn transfer_above_the_balance_fails_at_once_and_moves_nothing() -> anyhow:
     let mut run = Program::spawn(MODULE02, &["--amount", "5000"], &env(&server, &api))?;
     let status = run.wait_exit().await?;
     assert!(!status.success(), "exit status is non-zero when the transfer failed");
-    assert!(run.transcript().contains("Transfer failed"), "{}", run.transcript());
-    assert!(run.transcript().contains("insufficient"), "{}", run.transcript());
+    let message = "Transfer failed: account API refused the request (422 insufficient_funds): insufficient funds: \
+                   the balance is $1,000.00, the request was for $5,000.00";
+    assert!(run.transcript().contains(message), "{}", run.transcript());
 
     let events = history::events(&server.client(), WORKFLOW_ID).await?;
     assert_eq!(history::count(&events, Event::WorkflowExecutionFailed), 1);
