@@ -33,9 +33,19 @@ pub async fn start_and_wait(client: &Client, target: &TemporalTarget, transfer: 
             print_summary(summary);
             Ok(())
         }
-        Err(WorkflowGetResultError::Failed(failure)) => bail!("Transfer failed: {failure}"),
+        Err(WorkflowGetResultError::Failed(failure)) => bail!("Transfer failed: {}", innermost_message(&*failure)),
         Err(other) => bail!("Transfer did not complete: {other}"),
     }
+}
+
+/// The message at the bottom of a failure's chain: the bank's own words, not the
+/// "activity task failed" wrapper Temporal puts around them.
+fn innermost_message(failure: &(dyn std::error::Error + 'static)) -> String {
+    let mut innermost = failure;
+    while let Some(cause) = innermost.source() {
+        innermost = cause;
+    }
+    innermost.to_string()
 }
 
 fn print_summary(TransferSummary { request, starting_balances: before, final_balances: after }: TransferSummary) {

@@ -3,6 +3,8 @@
 
 use bank::chaos::Target;
 use bank::{Cents, EntryKind, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate};
+use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;
+use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
 use testkit::history::{self, Event};
 use testkit::{Program, TestAccountApi, TestServer, eventually};
 
@@ -130,8 +132,9 @@ async fn transfer_above_the_balance_fails_at_once_and_moves_nothing() -> anyhow:
     let mut run = Program::spawn(MODULE02, &["--amount", "5000"], &env(&server, &api))?;
     let status = run.wait_exit().await?;
     assert!(!status.success(), "exit status is non-zero when the transfer failed");
-    assert!(run.transcript().contains("Transfer failed"), "{}", run.transcript());
-    assert!(run.transcript().contains("insufficient"), "{}", run.transcript());
+    let message = "Transfer failed: account API refused the request (422 insufficient_funds): insufficient funds: \
+                   the balance is $1,000.00, the request was for $5,000.00";
+    assert!(run.transcript().contains(message), "{}", run.transcript());
 
     let events = history::events(&server.client(), WORKFLOW_ID).await?;
     assert_eq!(history::count(&events, Event::WorkflowExecutionFailed), 1);
@@ -146,20 +149,52 @@ async fn transfer_above_the_balance_fails_at_once_and_moves_nothing() -> anyhow:
     Ok(())
 }
 
-#[tokio::test]
-async fn a_deposit_that_can_never_succeed_is_refunded() -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
-    // account_B is $50 below the bank's maximum balance: a $100 deposit is refused for good.
-    let nearly_full = Cents::MAX - Cents::dollars(50);
-    let api = TestAccountApi::start(&[("account_A", Cents::dollars(1000)), ("account_B", nearly_full)], calm()).await?;
-    let mut run = Program::spawn(MODULE02, &[], &env(&server, &api))?;
-    assert!(!run.wait_exit().await?.success());
-    assert!(run.transcript().contains("was refunded"), "{}", run.transcript());
+/// The run id of the latest run, from its first event.
+fn run_id(events: &[HistoryEvent]) -> String {
+    events
+        .iter()
+        .find_map(|event| match &event.attributes {
+            Some(Attributes::WorkflowExecutionStartedEventAttributes(started)) => {
+                Some(started.original_execution_run_id.clone())
+            }
+            _ => None,
+        })
+        .expect("a started event")
+}
 
+#[tokio::test]
+async fn a_transfer_to_a_closed_account_is_refunded() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let with_closed = [START, &[("account_closed", Cents::ZERO)]].concat();
+    let api = TestAccountApi::start_with_closed(&with_closed, &["account_closed"], calm()).await?;
+    let mut run = Program::spawn(MODULE02, &["--to", "account_closed"], &env(&server, &api))?;
+    assert!(!run.wait_exit().await?.success(), "the transfer failed:\n{}", run.transcript());
+    let refunded = "the $100.00 withdrawn from account_A was refunded";
+    assert!(run.transcript().contains(refunded), "{}", run.transcript());
+    assert!(run.transcript().contains("account 'account_closed' is closed"), "{}", run.transcript());
+
+    let events = history::events(&server.client(), WORKFLOW_ID).await?;
+    assert_eq!(history::count(&events, Event::WorkflowExecutionFailed), 1);
+    let deposits = history::activity_attempts(&events).into_iter().filter(|(kind, _)| kind.ends_with("deposit"));
+    assert_eq!(deposits.map(|(_, attempt)| attempt).collect::<Vec<_>>(), [1, 1], "refused once, refunded once");
+
+    let key = |step: &str| Some(format!("{WORKFLOW_ID}/{}/{step}", run_id(&events)));
+    let ledger: Vec<_> = api
+        .bank
+        .ledger(Some("account_A"))?
+        .into_iter()
+        .map(|entry| (entry.kind, entry.amount, entry.reference_id))
+        .collect();
+    assert_eq!(
+        ledger,
+        [
+            (EntryKind::Withdraw, Cents::dollars(100), key("withdraw")),
+            (EntryKind::Deposit, Cents::dollars(100), key("refund"))
+        ]
+    );
     assert_eq!(api.balance("account_A"), Cents::dollars(1000), "the withdrawal was put back");
-    assert_eq!(api.balance("account_B"), nearly_full);
-    assert_eq!(ledger_count(&api, "account_A", EntryKind::Withdraw), 1);
-    assert_eq!(ledger_count(&api, "account_A", EntryKind::Deposit), 1, "one refund");
+    assert_eq!(api.balance("account_closed"), Cents::ZERO);
+    assert!(api.bank.ledger(Some("account_closed"))?.is_empty());
     Ok(())
 }
 

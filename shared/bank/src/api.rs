@@ -163,6 +163,11 @@ async fn set_real_world_mode(
             settings.failure_rate * 100.0,
             settings.lost_response_rate * 100.0,
         );
+    } else if settings.lost_response_rate > 0.0 {
+        info!(
+            "Real World Mode is OFF, but {:.0}% of committed changes still lose their response",
+            settings.lost_response_rate * 100.0
+        );
     } else {
         info!("Real World Mode is OFF: every request behaves");
     }

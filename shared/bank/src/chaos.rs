@@ -7,11 +7,13 @@
 //!   caller's timeout usually fires first;
 //! * `failure_rate` (40 %): answer 500 "Service temporarily unavailable".
 //!
-//! And, opt-in, *after* a change has committed:
+//! And, opt-in, *after* a change has committed, whether the mode is on or off:
 //!
 //! * `lost_response_rate` (0 by default): the money moved, but the caller
 //!   gets a 500. A blind retry moves it again; only a `reference_id`
-//!   (idempotency key) makes the retry safe.
+//!   (idempotency key) makes the retry safe. It is its own switch (a rate
+//!   above 0), so a lesson can show lost answers alone, without the other
+//!   failures in the way.
 //!
 //! A `seed` makes the dice reproducible. `/health`, `/ledger` and `/admin/*`
 //! are never affected.
@@ -31,7 +33,8 @@ pub struct RealWorldModeSettings {
     /// Share of requests that fail at once with 500.
     pub failure_rate: f64,
     pub slow_secs: u64,
-    /// Share of *committed* changes whose response is replaced by a 500.
+    /// Share of *committed* changes whose response is replaced by a 500, whether
+    /// `enabled` or not.
     pub lost_response_rate: f64,
     /// Same seed, same sequence of outcomes. `None`: a fresh random sequence.
     pub seed: Option<u64>,
@@ -164,13 +167,14 @@ impl RealWorldMode {
         }
     }
 
-    /// Rolls, after a change committed, whether its response gets lost.
+    /// Rolls, after a change committed, whether its response gets lost. Not tied to
+    /// `enabled`: a rate above 0 is a switch of its own.
     pub fn roll_lost_response(&self) -> bool {
         let mut state = self.lock();
         let rate = state.settings.lost_response_rate;
         // No roll when the rate is 0, so enabling it later does not shift
         // the sequence of the before-change rolls that came earlier.
-        state.settings.enabled && rate > 0.0 && state.dice.random::<f64>() < rate
+        rate > 0.0 && state.dice.random::<f64>() < rate
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -230,10 +234,26 @@ mod tests {
     }
 
     #[test]
-    fn disabled_mode_never_injects() {
-        let mode = RealWorldMode::new(RealWorldModeSettings { lost_response_rate: 1.0, ..Default::default() }).unwrap();
+    fn disabled_mode_injects_no_slow_or_failed_request() {
+        let mode =
+            RealWorldMode::new(RealWorldModeSettings { slow_rate: 0.5, failure_rate: 0.5, ..Default::default() })
+                .unwrap();
         assert!(outcomes(&mode, 100).iter().all(Option::is_none));
-        assert!(!mode.roll_lost_response());
+        assert!(!mode.roll_lost_response(), "a rate of 0 loses nothing");
+    }
+
+    #[test]
+    fn lost_responses_follow_their_rate_with_the_mode_off() {
+        let off = |lost_response_rate| {
+            let settings = RealWorldModeSettings { lost_response_rate, seed: Some(5), ..Default::default() };
+            RealWorldMode::new(settings).unwrap()
+        };
+        let always = off(1.0);
+        assert!((0..20).all(|_| always.roll_lost_response()));
+        let half = off(0.5);
+        let lost = (0..1000).filter(|_| half.roll_lost_response()).count();
+        assert!((400..=600).contains(&lost), "about half of 1000 answers lost, got {lost}");
+        assert!(outcomes(&half, 100).iter().all(Option::is_none), "still no slow or failed request");
     }
 
     #[test]

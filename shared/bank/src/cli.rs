@@ -51,7 +51,10 @@ pub struct BankArgs {
     #[arg(long, env = "BANK_DB")]
     pub db: Option<PathBuf>,
     /// Switch Real World Mode on at start (it can also be switched at run time).
-    #[arg(long, env = "REAL_WORLD_MODE")]
+    /// `REAL_WORLD_MODE` may be 1/0, true/false, yes/no or on/off.
+    // A bare flag takes no value; the boolish parser reads the environment's value, which
+    // clap's default bool parser would refuse unless it is exactly `true` or `false`.
+    #[arg(long, env = "REAL_WORLD_MODE", value_parser = clap::builder::BoolishValueParser::new())]
     pub real_world_mode: bool,
     /// Seed for Real World Mode's dice: the same seed gives the same failures.
     #[arg(long)]
@@ -59,7 +62,8 @@ pub struct BankArgs {
     /// How long a "slow" request hangs before it fails with 504.
     #[arg(long, default_value_t = 30)]
     pub slow_secs: u64,
-    /// Share (0..1) of committed changes whose response is lost (answered with 500).
+    /// Share (0..1) of committed changes whose response is lost (answered with 500), with
+    /// Real World Mode on or off.
     #[arg(long, default_value_t = 0.0)]
     pub lost_response_rate: f64,
 }
@@ -80,6 +84,7 @@ impl AccountApiArgs {
             port: self.port,
             db_path: bank.db.clone().unwrap_or_else(|| default_db.to_path_buf()),
             initial_balances: initial_balances.iter().map(|(id, cents)| (id.to_string(), *cents)).collect(),
+            closed_accounts: Vec::new(),
             real_world_mode: RealWorldModeSettings {
                 enabled: bank.real_world_mode || real_world_mode_in_source,
                 slow_secs: bank.slow_secs,

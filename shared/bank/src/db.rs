@@ -1,10 +1,13 @@
 //! The bank's books: account balances and an append-only ledger in SQLite.
 //!
 //! Every withdraw or deposit is one SQLite transaction that checks the
-//! balance, changes it and appends a ledger row — all or nothing. A
+//! account, changes its balance and appends a ledger row — all or nothing. A
 //! `reference_id` (idempotency key) makes a retried request harmless: the
 //! bank recognises it and hands back the first result instead of moving the
 //! money again.
+//!
+//! An account can be *closed*: the bank still knows it and reads its balance,
+//! but refuses to move money in or out of it, a refusal no retry can change.
 //!
 //! rusqlite is blocking. From async code, call [`Bank`] inside
 //! `tokio::task::spawn_blocking` so a slow disk never stalls the runtime.
@@ -23,6 +26,9 @@ use crate::money::Cents;
 pub enum BankError {
     #[error("account '{0}' does not exist")]
     UnknownAccount(String),
+
+    #[error("account '{account}' is closed: it accepts no {}", kind.plural())]
+    AccountClosed { account: String, kind: EntryKind },
 
     #[error("insufficient funds: the balance is {current}, the request was for {requested}")]
     InsufficientFunds { current: Cents, requested: Cents },
@@ -53,6 +59,14 @@ impl EntryKind {
         match self {
             EntryKind::Withdraw => "withdraw",
             EntryKind::Deposit => "deposit",
+        }
+    }
+
+    /// "deposits", "withdrawals": for messages.
+    pub fn plural(self) -> &'static str {
+        match self {
+            EntryKind::Withdraw => "withdrawals",
+            EntryKind::Deposit => "deposits",
         }
     }
 
@@ -100,12 +114,15 @@ pub struct Receipt {
 pub struct Bank {
     connection: Arc<Mutex<Connection>>,
     initial_balances: Arc<Vec<(String, Cents)>>,
+    /// Accounts among `initial_balances` that start closed, and are closed again by a reset.
+    closed_accounts: Arc<Vec<String>>,
 }
 
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS accounts (
         id            TEXT PRIMARY KEY,
-        balance_cents INTEGER NOT NULL CHECK (balance_cents >= 0)
+        balance_cents INTEGER NOT NULL CHECK (balance_cents >= 0),
+        closed        INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0, 1))
     );
     CREATE TABLE IF NOT EXISTS ledger (
         id             INTEGER PRIMARY KEY,
@@ -119,6 +136,10 @@ const SCHEMA: &str = "
     );
 ";
 
+/// Databases made before accounts could be closed get the column, all accounts open.
+const ADD_CLOSED_COLUMN: &str =
+    "ALTER TABLE accounts ADD COLUMN closed INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0, 1))";
+
 const LEDGER_COLUMNS: &str = "id, reference_id, account_id, kind, amount_cents, previous_cents, new_cents, created_at";
 
 impl Bank {
@@ -127,6 +148,16 @@ impl Bank {
     /// balance; existing accounts keep theirs, so restarting the API never
     /// loses money. [`Bank::reset`] goes back to exactly these balances.
     pub fn open(path: impl AsRef<Path>, initial_balances: &[(&str, Cents)]) -> Result<Bank, BankError> {
+        Bank::open_with_closed(path, initial_balances, &[])
+    }
+
+    /// Like [`Bank::open`], and the accounts named in `closed_accounts` (each one of
+    /// `initial_balances`) are created closed: known, readable, but no money moves in or out.
+    pub fn open_with_closed(
+        path: impl AsRef<Path>,
+        initial_balances: &[(&str, Cents)],
+        closed_accounts: &[&str],
+    ) -> Result<Bank, BankError> {
         let connection = Connection::open(path)?;
         // WAL lets readers (e.g. a learner running `sqlite3 bank.db`) work
         // while the API writes; busy_timeout waits for a lock instead of failing.
@@ -135,7 +166,7 @@ impl Bank {
         // process loses nothing (the WAL is in the OS already); only a power cut or OS crash
         // could roll back the last commits. Several times faster than FULL on a real disk.
         connection.pragma_update(None, "synchronous", "NORMAL")?;
-        Bank::setup(connection, initial_balances)
+        Bank::setup(connection, initial_balances, closed_accounts)
     }
 
     /// Folds the write-ahead log back into the database file and leaves WAL mode, so no
@@ -150,10 +181,19 @@ impl Bank {
 
     /// A private in-memory bank, handy for tests.
     pub fn in_memory(initial_balances: &[(&str, Cents)]) -> Result<Bank, BankError> {
-        Bank::setup(Connection::open_in_memory()?, initial_balances)
+        Bank::setup(Connection::open_in_memory()?, initial_balances, &[])
     }
 
-    fn setup(connection: Connection, initial_balances: &[(&str, Cents)]) -> Result<Bank, BankError> {
+    fn setup(
+        connection: Connection,
+        initial_balances: &[(&str, Cents)],
+        closed_accounts: &[&str],
+    ) -> Result<Bank, BankError> {
+        if let Some(stranger) =
+            closed_accounts.iter().find(|id| !initial_balances.iter().any(|(known, _)| known == *id))
+        {
+            return Err(BankError::UnknownAccount(stranger.to_string()));
+        }
         connection.busy_timeout(Duration::from_secs(5))?;
         connection.pragma_update(None, "foreign_keys", true)?;
         connection.execute_batch(SCHEMA)?;
@@ -162,17 +202,25 @@ impl Bank {
             initial_balances: Arc::new(
                 initial_balances.iter().map(|(id, balance)| (id.to_string(), *balance)).collect(),
             ),
+            closed_accounts: Arc::new(closed_accounts.iter().map(|id| id.to_string()).collect()),
         };
         bank.write(|tx| {
-            for (id, balance) in bank.initial_balances.iter() {
-                tx.execute(
-                    "INSERT OR IGNORE INTO accounts (id, balance_cents) VALUES (?1, ?2)",
-                    params![id, balance.as_i64()],
-                )?;
+            if !has_closed_column(tx)? {
+                tx.execute(ADD_CLOSED_COLUMN, [])?;
             }
-            Ok(())
+            bank.insert_initial_accounts(tx, "INSERT OR IGNORE")
         })?;
         Ok(bank)
+    }
+
+    /// The starting accounts, each with its balance and whether it is closed.
+    fn insert_initial_accounts(&self, tx: &Transaction<'_>, insert: &str) -> Result<(), BankError> {
+        let sql = format!("{insert} INTO accounts (id, balance_cents, closed) VALUES (?1, ?2, ?3)");
+        for (id, balance) in self.initial_balances.iter() {
+            let closed = self.closed_accounts.contains(id);
+            tx.execute(&sql, params![id, balance.as_i64(), closed])?;
+        }
+        Ok(())
     }
 
     /// The current balance of one account.
@@ -220,16 +268,13 @@ impl Bank {
         self.apply(EntryKind::Deposit, account_id, amount, reference_id)
     }
 
-    /// Back to the initial balances with an empty ledger, in one transaction.
-    /// Accounts that were not in the initial balances are removed.
+    /// Back to the initial balances (and closed accounts) with an empty ledger, in one
+    /// transaction. Accounts that were not in the initial balances are removed.
     pub fn reset(&self) -> Result<(), BankError> {
         self.write(|tx| {
             tx.execute("DELETE FROM ledger", [])?;
             tx.execute("DELETE FROM accounts", [])?;
-            for (id, balance) in self.initial_balances.iter() {
-                tx.execute("INSERT INTO accounts (id, balance_cents) VALUES (?1, ?2)", params![id, balance.as_i64()])?;
-            }
-            Ok(())
+            self.insert_initial_accounts(tx, "INSERT")
         })
     }
 
@@ -265,7 +310,10 @@ impl Bank {
                 return Ok(Receipt { entry: first, replayed: true });
             }
 
-            let previous = current_balance(tx, account_id)?;
+            let (previous, closed) = account_state(tx, account_id)?;
+            if closed {
+                return Err(BankError::AccountClosed { account: account_id.to_string(), kind });
+            }
             let new = match kind {
                 EntryKind::Withdraw if amount > previous => {
                     let (current, requested) = (previous, amount);
@@ -318,11 +366,22 @@ impl Bank {
 }
 
 fn current_balance(connection: &Connection, account_id: &str) -> Result<Cents, BankError> {
+    account_state(connection, account_id).map(|(balance, _closed)| balance)
+}
+
+/// An account's balance, and whether it is closed.
+fn account_state(connection: &Connection, account_id: &str) -> Result<(Cents, bool), BankError> {
     connection
-        .query_row("SELECT balance_cents FROM accounts WHERE id = ?1", [account_id], |row| row.get(0))
+        .query_row("SELECT balance_cents, closed FROM accounts WHERE id = ?1", [account_id], |row| {
+            Ok((Cents::new(row.get(0)?), row.get(1)?))
+        })
         .optional()?
-        .map(Cents::new)
         .ok_or_else(|| BankError::UnknownAccount(account_id.to_string()))
+}
+
+fn has_closed_column(connection: &Connection) -> Result<bool, BankError> {
+    let mut statement = connection.prepare("SELECT 1 FROM pragma_table_info('accounts') WHERE name = 'closed'")?;
+    Ok(statement.exists([])?)
 }
 
 fn entry_by_reference(connection: &Connection, reference_id: &str) -> Result<Option<LedgerEntry>, BankError> {
@@ -442,6 +501,58 @@ mod tests {
             ]
         );
         assert!(bank.ledger(None).unwrap().is_empty());
+    }
+
+    fn bank_with_a_closed_account() -> Bank {
+        let initial = [("account_A", Cents::dollars(1000)), ("closed", Cents::dollars(5))];
+        Bank::setup(Connection::open_in_memory().unwrap(), &initial, &["closed"]).unwrap()
+    }
+
+    #[test]
+    fn a_closed_account_refuses_every_move_and_keeps_its_balance() {
+        let bank = bank_with_a_closed_account();
+        let deposit = bank.deposit("closed", Cents::dollars(1), Some("d-1"));
+        assert!(matches!(
+            deposit,
+            Err(BankError::AccountClosed { ref account, kind: EntryKind::Deposit }) if account == "closed"
+        ));
+        let withdraw = bank.withdraw("closed", Cents::dollars(1), None);
+        assert!(matches!(withdraw, Err(BankError::AccountClosed { kind: EntryKind::Withdraw, .. })));
+        assert_eq!(bank.balance("closed").unwrap(), Cents::dollars(5));
+        assert_eq!(bank.ledger(None).unwrap(), vec![]);
+        bank.deposit("account_A", Cents::dollars(1), Some("d-1")).unwrap(); // the key is still free
+
+        bank.reset().unwrap();
+        assert!(matches!(bank.deposit("closed", Cents::dollars(1), None), Err(BankError::AccountClosed { .. })));
+        assert_eq!(bank.balance("account_A").unwrap(), Cents::dollars(1000));
+    }
+
+    #[test]
+    fn only_a_starting_account_can_be_closed() {
+        let setup = Bank::setup(Connection::open_in_memory().unwrap(), &[("account_A", Cents::ZERO)], &["nobody"]);
+        assert!(matches!(setup, Err(BankError::UnknownAccount(id)) if id == "nobody"));
+    }
+
+    #[test]
+    fn a_database_from_before_closed_accounts_gets_them() {
+        let path = std::env::temp_dir().join(format!("bank-migrate-{}.db", std::process::id()));
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(
+                "CREATE TABLE accounts (id TEXT PRIMARY KEY, balance_cents INTEGER NOT NULL);
+                 INSERT INTO accounts VALUES ('account_A', 70000);",
+            )
+            .unwrap();
+        }
+        let initial = [("account_A", Cents::dollars(1000)), ("closed", Cents::ZERO)];
+        let bank = Bank::open_with_closed(&path, &initial, &["closed"]).unwrap();
+        assert_eq!(bank.balance("account_A").unwrap(), Cents::dollars(700), "existing balances stay");
+        bank.withdraw("account_A", Cents::dollars(1), None).unwrap();
+        assert!(matches!(bank.deposit("closed", Cents::dollars(1), None), Err(BankError::AccountClosed { .. })));
+        drop(bank);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub struct AccountApiConfig {
     pub port: u16,
     pub db_path: PathBuf,
     pub initial_balances: Vec<(String, Cents)>,
+    /// Accounts among `initial_balances` that start closed: readable, but they refuse
+    /// deposits and withdrawals for good.
+    pub closed_accounts: Vec<String>,
     pub real_world_mode: RealWorldModeSettings,
 }
 
@@ -36,8 +39,17 @@ impl Default for AccountApiConfig {
             port: 5000,
             db_path: PathBuf::from("bank.db"),
             initial_balances: DEFAULT_INITIAL_BALANCES.iter().map(|(id, cents)| (id.to_string(), *cents)).collect(),
+            closed_accounts: Vec::new(),
             real_world_mode: RealWorldModeSettings::default(),
         }
+    }
+}
+
+impl AccountApiConfig {
+    /// The same configuration, with these starting accounts closed.
+    pub fn with_closed_accounts(mut self, closed_accounts: &[&str]) -> Self {
+        self.closed_accounts = closed_accounts.iter().map(|id| id.to_string()).collect();
+        self
     }
 }
 
@@ -58,10 +70,12 @@ pub async fn bind(config: &AccountApiConfig) -> anyhow::Result<BoundAccountApi> 
 
     let db_path = config.db_path.clone();
     let initial = config.initial_balances.clone();
+    let closed = config.closed_accounts.clone();
     // Opening SQLite touches the disk: keep it off the async threads.
     let bank = tokio::task::spawn_blocking(move || {
         let initial: Vec<(&str, Cents)> = initial.iter().map(|(id, cents)| (id.as_str(), *cents)).collect();
-        Bank::open(&db_path, &initial)
+        let closed: Vec<&str> = closed.iter().map(String::as_str).collect();
+        Bank::open_with_closed(&db_path, &initial, &closed)
     })
     .await?
     .with_context(|| format!("could not open the bank database at {}", config.db_path.display()))?;

@@ -98,6 +98,7 @@ pub mod codes {
     pub const BAD_REQUEST: &str = "bad_request";
     pub const INVALID_AMOUNT: &str = "invalid_amount";
     pub const UNKNOWN_ACCOUNT: &str = "unknown_account";
+    pub const ACCOUNT_CLOSED: &str = "account_closed";
     pub const NOT_FOUND: &str = "not_found";
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     pub const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";

@@ -79,6 +79,17 @@ async fn a_lost_response_hides_a_real_change_and_the_same_key_recovers_it() {
 }
 
 #[tokio::test]
+async fn responses_are_lost_with_real_world_mode_off_too() {
+    let lost_only = RealWorldModeSettings { enabled: false, lost_response_rate: 1.0, ..seeded(2) };
+    let api = start_with(lost_only).await;
+    let lost = api.post("/accounts/account_A/withdraw", r#"{"amount": 5, "reference_id": "off-1"}"#).await;
+    assert_eq!((lost.status, lost.json["code"].as_str()), (500, Some("service_unavailable")));
+    assert_eq!(api.balance_now("account_A").await, Cents::dollars(995), "the change IS applied");
+    assert_eq!(api.get("/accounts/account_A").await.status, 200, "reads are not affected");
+    assert_eq!(api.get("/health").await.json["real_world_mode"], false);
+}
+
+#[tokio::test]
 async fn health_ledger_and_admin_are_never_injected() {
     let always_fail = RealWorldModeSettings { failure_rate: 1.0, slow_rate: 0.0, ..seeded(3) };
     let api = start_with(always_fail).await;

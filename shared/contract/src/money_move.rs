@@ -87,9 +87,12 @@ mod tests {
 
     #[test]
     fn the_banks_refusals_are_final_and_named() {
-        for (status, code) in
-            [(422, codes::INSUFFICIENT_FUNDS), (404, codes::UNKNOWN_ACCOUNT), (409, codes::IDEMPOTENCY_CONFLICT)]
-        {
+        for (status, code) in [
+            (422, codes::INSUFFICIENT_FUNDS),
+            (404, codes::UNKNOWN_ACCOUNT),
+            (409, codes::ACCOUNT_CLOSED),
+            (409, codes::IDEMPOTENCY_CONFLICT),
+        ] {
             assert_eq!(classify(refusal(status, code)), (true, Some(code.to_string())), "{code}");
         }
     }

@@ -57,6 +57,8 @@ impl From<BankError> for ApiError {
         match error {
             BankError::UnknownAccount(_) => ApiError::new(StatusCode::NOT_FOUND, codes::UNKNOWN_ACCOUNT, message),
             BankError::InvalidAmount(_) => ApiError::new(StatusCode::BAD_REQUEST, codes::INVALID_AMOUNT, message),
+            // The request is fine; the account's state forbids it, and will keep forbidding it.
+            BankError::AccountClosed { .. } => ApiError::new(StatusCode::CONFLICT, codes::ACCOUNT_CLOSED, message),
             BankError::IdempotencyConflict { .. } => {
                 ApiError::new(StatusCode::CONFLICT, codes::IDEMPOTENCY_CONFLICT, message)
             }

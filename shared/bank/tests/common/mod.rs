@@ -49,12 +49,16 @@ pub async fn start() -> TestApi {
 }
 
 pub async fn start_with(real_world_mode: RealWorldModeSettings) -> TestApi {
+    start_configured(AccountApiConfig { real_world_mode, ..AccountApiConfig::default() }).await
+}
+
+/// An API with this configuration, but on a free port and with its own database.
+pub async fn start_configured(config: AccountApiConfig) -> TestApi {
     let dir = TempDir::new("api");
     let config = AccountApiConfig {
         port: 0, // any free port: never the workshop's real ones
         db_path: dir.0.join("bank.db"),
-        real_world_mode,
-        ..AccountApiConfig::default()
+        ..config
     };
     let api = bank::bind(&config).await.expect("bind the account API");
     let url = api.url();

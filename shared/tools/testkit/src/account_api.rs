@@ -19,12 +19,22 @@ impl TestAccountApi {
         initial_balances: &[(&str, Cents)],
         real_world_mode: RealWorldModeSettings,
     ) -> anyhow::Result<Self> {
+        Self::start_with_closed(initial_balances, &[], real_world_mode).await
+    }
+
+    /// Starts an API with these accounts, of which `closed_accounts` refuse any money move.
+    pub async fn start_with_closed(
+        initial_balances: &[(&str, Cents)],
+        closed_accounts: &[&str],
+        real_world_mode: RealWorldModeSettings,
+    ) -> anyhow::Result<Self> {
         let dir = TempDir::new("bank")?;
         let config = AccountApiConfig {
             host: "127.0.0.1".into(),
             port: 0,
             db_path: dir.path().join("bank.db"),
             initial_balances: initial_balances.iter().map(|(id, c)| (id.to_string(), *c)).collect(),
+            closed_accounts: closed_accounts.iter().map(|id| id.to_string()).collect(),
             real_world_mode,
         };
         let api = bank::bind(&config).await?;
