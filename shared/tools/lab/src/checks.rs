@@ -160,10 +160,21 @@ async fn module04(settings: &Settings, client: &Client) -> anyhow::Result<Verdic
     let completed =
         temporal::count(client, &format!("WorkflowType = '{MODULE04_TYPE}' AND ExecutionStatus = 'Completed'")).await?;
     if running > 0 {
-        problems.push(format!(
+        let mut problem = format!(
             "{running} transfer(s) are still running. Once both bugs are fixed, restart the services so the fixed \
              code runs (Ctrl-C, then `cargo run -p module04 -- --host 0.0.0.0` again) and wait for them to finish."
-        ));
+        );
+        let stuck = resets::stuck_on_workflow_task(client, MODULE04_TYPE).await?;
+        if !stuck.is_empty() {
+            problem.push_str(
+                " Their workflow task has been failing for a while, so the next attempt may be minutes away (Temporal \
+                 waits longer each time, up to 10 minutes). To run one now on the fixed code, reset it:",
+            );
+            for id in &stuck {
+                problem.push_str(&format!("\n    {}", reset_command(id, "LastWorkflowTask")));
+            }
+        }
+        problems.push(problem);
     }
     let failed = resets::failed_by_code(client, MODULE04_TYPE).await?;
     if !failed.is_empty() {

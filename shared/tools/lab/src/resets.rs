@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use temporalio_client::tonic::IntoRequest;
-use temporalio_client::{Client, NamespacedClient};
+use temporalio_client::{Client, NamespacedClient, UntypedWorkflow, WorkflowDescribeOptions};
 use temporalio_common::protos::temporal::api::common::v1::WorkflowExecution;
 use temporalio_common::protos::temporal::api::enums::v1::WorkflowTaskFailedCause;
 use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;
@@ -46,6 +46,23 @@ pub async fn failed_by_code(client: &Client, workflow_type: &str) -> anyhow::Res
         }
     }
     Ok(found)
+}
+
+/// Running transfers of `workflow_type` whose workflow task keeps failing (a panic in the
+/// workflow code). After a fix they wait for their next attempt, which Temporal spaces out
+/// more the longer the task fails (up to 10 minutes); a reset runs them at once.
+pub async fn stuck_on_workflow_task(client: &Client, workflow_type: &str) -> anyhow::Result<Vec<String>> {
+    let query = format!("WorkflowType = '{workflow_type}' AND ExecutionStatus = 'Running'");
+    let runs = temporal::list(client, &query, 500).await?;
+    let mut stuck = Vec::new();
+    for id in distinct_ids(runs.iter().map(|run| run.id())).into_iter().take(HISTORIES_READ) {
+        let handle = client.get_workflow_handle::<UntypedWorkflow>(id.as_str());
+        let Ok(description) = handle.describe(WorkflowDescribeOptions::default()).await else { continue };
+        if description.raw().pending_workflow_task.as_ref().is_some_and(|task| task.attempt > 1) {
+            stuck.push(id);
+        }
+    }
+    Ok(stuck)
 }
 
 /// A transfer of `workflow_type` whose latest run was started by a reset and completed.

@@ -482,7 +482,7 @@ async fn module04_a_transfer_failed_by_the_hot_fix_is_reset_and_paid_once() -> a
 }
 
 #[tokio::test]
-async fn module04_solve_fixes_the_code_unsticks_the_transfer_and_resets_one() -> anyhow::Result<()> {
+async fn module04_solve_fixes_the_code_and_runs_the_stuck_transfer_now() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let workspace = Workspace::copy(&MODULE04_FOLDERS)?;
     let lab = Lab::new(&server, &workspace)?;
@@ -491,7 +491,7 @@ async fn module04_solve_fixes_the_code_unsticks_the_transfer_and_resets_one() ->
 
     lab.solve("module04").await?; // stops Jerry's running program, runs the fixed one
     lab.check_passes("module04").await?;
-    // Nothing had failed, so the solve reset the completed transfer to its first workflow task.
+    // Stuck on a failing workflow task, the transfer was reset rather than left to its next attempt.
     completed_after_a_reset(&server, &id).await?;
     for file in ["workflow.rs", "activities.rs"] {
         assert_eq!(
@@ -501,6 +501,23 @@ async fn module04_solve_fixes_the_code_unsticks_the_transfer_and_resets_one() ->
         );
     }
     Ok(())
+}
+
+#[tokio::test]
+async fn module04_solve_reruns_a_completed_transfer_when_none_was_reset() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&MODULE04_FOLDERS)?;
+    let lab = Lab::new(&server, &workspace)?;
+    fix_both_bugs(&workspace)?;
+    let fixed = TransferServices::start(&fixed(), &server, &[]).await?;
+    let id = post_transfer(&fixed.ui_url, "account_C", "account_D", 5).await?;
+    wait_until_completed(&fixed.ui_url, &id).await?;
+    drop(fixed);
+    lab.check_fails("module04", "No transfer has been reset yet").await?;
+
+    lab.solve("module04").await?; // resets the completed transfer to its first workflow task
+    lab.check_passes("module04").await?;
+    completed_after_a_reset(&server, &id).await
 }
 
 #[tokio::test]

@@ -88,7 +88,11 @@ async fn module04_page() -> anyhow::Result<()> {
     walk.rewrite("localhost:5000", &format!("127.0.0.1:{}", ports.api));
     walk.rewrite("localhost:5001", &format!("localhost:{}", ports.ui));
     let examples = target_dir().join("debug/examples");
-    let build = |name: &str| examples.join(name).display().to_string();
+    let build = |name: &str| {
+        let path = examples.join(name);
+        assert!(path.is_file(), "{} is missing: `cargo test -p lab` builds it", path.display());
+        path.display().to_string()
+    };
 
     // Steps 1 and 2: Jerry's version; the first transfer is stuck on his panic.
     let mut jerrys = walk.spawn(START, &ports.args())?;
