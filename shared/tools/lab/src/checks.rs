@@ -4,7 +4,7 @@
 use temporalio_client::{Client, WorkflowExecutionStatus};
 
 use crate::settings::Settings;
-use crate::{Module, temporal};
+use crate::{Module, resets, temporal};
 
 pub enum Verdict {
     /// Done; the message says what was seen.
@@ -160,10 +160,25 @@ async fn module04(settings: &Settings, client: &Client) -> anyhow::Result<Verdic
     let completed =
         temporal::count(client, &format!("WorkflowType = '{MODULE04_TYPE}' AND ExecutionStatus = 'Completed'")).await?;
     if running > 0 {
-        problems.push(format!(
+        let mut problem = format!(
             "{running} transfer(s) are still running. Once both bugs are fixed, restart the services so the fixed \
              code runs (Ctrl-C, then `cargo run -p module04 -- --host 0.0.0.0` again) and wait for them to finish."
-        ));
+        );
+        let stuck = resets::stuck_on_workflow_task(client, MODULE04_TYPE).await?;
+        if !stuck.is_empty() {
+            problem.push_str(
+                " Their workflow task has been failing for a while, so the next attempt may be minutes away (Temporal \
+                 waits longer each time, up to 10 minutes). To run one now on the fixed code, reset it:",
+            );
+            for id in &stuck {
+                problem.push_str(&format!("\n    {}", reset_command(id, "LastWorkflowTask")));
+            }
+        }
+        problems.push(problem);
+    }
+    let failed = resets::failed_by_code(client, MODULE04_TYPE).await?;
+    if !failed.is_empty() {
+        problems.push(failed_transfers(&failed));
     }
     if completed == 0 {
         problems.push(
@@ -172,12 +187,52 @@ async fn module04(settings: &Settings, client: &Client) -> anyhow::Result<Verdic
                 .into(),
         );
     }
-    if problems.is_empty() {
-        return Ok(Verdict::Passed(format!(
-            "Jerry's two bugs are fixed, nothing is stuck, and {completed} transfer(s) completed."
-        )));
+    let reset = resets::completed_after_reset(client, MODULE04_TYPE).await?;
+    if reset.is_none() && failed.is_empty() && completed > 0 {
+        problems.push(no_reset_yet(client).await?);
     }
-    Ok(Verdict::Missing(problems))
+    match reset {
+        Some(id) if problems.is_empty() => Ok(Verdict::Passed(format!(
+            "Jerry's two bugs are fixed, nothing is stuck or failed, {completed} transfer run(s) completed, and \
+             {id} completed after a reset: its steps kept their idempotency keys, so the bank applied each once."
+        ))),
+        _ => Ok(Verdict::Missing(problems)),
+    }
+}
+
+/// What happened to transfers the workflow code failed, and the command that brings each back.
+fn failed_transfers(failed: &[resets::FailedTransfer]) -> String {
+    let first = &failed[0];
+    let mut text = format!(
+        "{} transfer(s) FAILED in the workflow code, e.g. {}: \"{}\". A returned Err (such as an \
+         ApplicationFailure through `?`) fails the workflow for good; only a panic fails just the workflow task, \
+         which Temporal retries. Deploying the fix does not bring a failed transfer back: reset it to its last \
+         workflow task once the fixed code runs, and it carries on from there (or use Reset in the Temporal UI):",
+        failed.len(),
+        first.workflow_id,
+        first.message
+    );
+    for transfer in failed {
+        text.push_str(&format!("\n    {}", reset_command(&transfer.workflow_id, "LastWorkflowTask")));
+    }
+    text
+}
+
+/// No reset practised yet: the command for the latest completed transfer.
+async fn no_reset_yet(client: &Client) -> anyhow::Result<String> {
+    let query = format!("WorkflowType = '{MODULE04_TYPE}' AND ExecutionStatus = 'Completed'");
+    let latest = temporal::list(client, &query, 1).await?;
+    let id = latest.first().map(|run| run.id().to_string()).unwrap_or_else(|| "<workflow id>".into());
+    Ok(format!(
+        "No transfer has been reset yet. Practise the way back from a bad deploy: reset a completed transfer to \
+         its first workflow task, watch it run its steps again, and check the bank's ledger:\n    {}",
+        reset_command(&id, "FirstWorkflowTask")
+    ))
+}
+
+/// The `temporal workflow reset` command a learner runs.
+pub fn reset_command(workflow_id: &str, point: &str) -> String {
+    format!("temporal workflow reset --workflow-id {workflow_id} --type {point} --reason \"rerun on the fixed code\"")
 }
 
 /// Jerry's two changes, when they are still in the learner's module 4.
@@ -189,7 +244,16 @@ pub fn jerrys_bugs(settings: &Settings) -> Vec<String> {
         bugs.push(format!(
             "{} still unwraps a parse of the account number (Jerry's fraud screening, right after the first \
              balance check). Accounts are named like account_A, so the parse fails and the workflow code panics \
-             on every try. Remove the screening, or handle the parse error.",
+             on every try. Remove the screening, or treat an account without a number as not on the watch list \
+             (returning an Err instead would fail the stuck transfers for good).",
+            crate::settings::shown(settings, &workflow_file)
+        ));
+    }
+    if returns_a_parse_error(&std::fs::read_to_string(&workflow_file).unwrap_or_default()) {
+        bugs.push(format!(
+            "{} returns an error when the account name holds no number (a `?` after the parse, as in Jerry's \
+             hot fix): every transfer fails there, for good. Remove the screening, or treat an account without a \
+             number as not on the watch list.",
             crate::settings::shown(settings, &workflow_file)
         ));
     }
@@ -224,6 +288,16 @@ pub fn unwraps_a_parse(source: &str) -> bool {
     })
 }
 
+/// True when a statement parses and hands the error to `?` (Jerry's hot fix): the workflow
+/// returns the error, which fails it for good.
+pub fn returns_a_parse_error(source: &str) -> bool {
+    let code: String = code_lines(source).collect::<Vec<_>>().join("\n").split_whitespace().collect();
+    code.match_indices(".parse").any(|(at, _)| {
+        let statement = code[at..].split(';').next().unwrap_or_default();
+        statement.ends_with('?')
+    })
+}
+
 /// True when the code still points at Jerry's bank on port 8080.
 pub fn calls_jerrys_bank(source: &str) -> bool {
     code_lines(source).any(|line| line.contains("localhost:8080") || line.contains("127.0.0.1:8080"))
@@ -240,6 +314,21 @@ mod tests {
         assert!(!unwraps_a_parse("let n: Result<u32, _> = s.parse();"));
         assert!(!unwraps_a_parse("// let n: u32 = s.parse().unwrap();"));
         assert!(!unwraps_a_parse("if let Ok(n) = s.parse::<u32>() { }"));
+    }
+
+    #[test]
+    fn finds_a_parse_error_handed_to_the_question_mark() {
+        let hot_fix = std::fs::read_to_string(
+            workshop::paths::workspace_root().join("shared/tools/lab/examples/jerrys_hot_fix/workflow.rs"),
+        )
+        .unwrap();
+        assert!(returns_a_parse_error(&hot_fix), "Jerry's hot fix");
+        assert!(returns_a_parse_error("let n: u32 = s.parse().map_err(|e| fail(e))?;"));
+        assert!(!returns_a_parse_error("let n: u32 = s.parse().unwrap();"));
+        assert!(!returns_a_parse_error(
+            "if s.parse::<u32>().is_ok_and(|n| n >= 9000) { return Err(refused().into()); }"
+        ));
+        assert!(!returns_a_parse_error("let step = run(ctx).await?;"));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod checks;
 mod learner_processes;
+mod resets;
 mod settings;
 mod solves;
 mod temporal;

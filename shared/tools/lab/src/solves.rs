@@ -12,6 +12,7 @@ use testkit::{Launch, Program};
 
 use crate::checks::{self, DAILY_BATCH, MODULE04_TYPE};
 use crate::learner_processes::module_processes;
+use crate::resets::{self, ResetPoint};
 use crate::settings::{Settings, port_of};
 use crate::{Module, temporal};
 
@@ -147,7 +148,9 @@ async fn module03(settings: &Settings) -> anyhow::Result<()> {
     outcome
 }
 
-/// Jerry's bugs fixed, the module's programs restarted on the fixed code, nothing stuck.
+/// Jerry's bugs fixed, the module's programs restarted on the fixed code, nothing stuck, and
+/// the way back from a bad deploy practised: transfers the workflow code failed are reset, or
+/// else a completed one is reset to its first workflow task and runs again.
 async fn module04(settings: &Settings) -> anyhow::Result<()> {
     if !checks::jerrys_bugs(settings).is_empty() {
         apply_solution(settings, "module04")?;
@@ -169,11 +172,41 @@ async fn module04(settings: &Settings) -> anyhow::Result<()> {
                     .await
             }
         };
+        // A transfer stuck on Jerry's panic for a while waits minutes for its next attempt:
+        // a reset hands it to the fixed worker now.
+        for id in resets::stuck_on_workflow_task(&client, MODULE04_TYPE).await? {
+            resets::reset(&client, &id, ResetPoint::LastWorkflowTask, "lab solve: run it on the fixed code now")
+                .await?;
+            println!("Reset {id}, stuck on Jerry's panic: the fixed worker runs it now.");
+        }
         if count("Running").await? == 0 && count("Completed").await? == 0 {
             post_transfer(&http, &settings.transfer_ui_url, "account_A", "account_B", 10).await?;
         }
         wait_until(settings, "every module 4 transfer to finish", || async {
             Ok(count("Running").await? == 0 && count("Completed").await? > 0)
+        })
+        .await?;
+        let mut reset = Vec::new();
+        for failed in resets::failed_by_code(&client, MODULE04_TYPE).await? {
+            reset.push((failed.workflow_id, ResetPoint::LastWorkflowTask));
+        }
+        if reset.is_empty() && resets::completed_after_reset(&client, MODULE04_TYPE).await?.is_none() {
+            let query = format!("WorkflowType = '{MODULE04_TYPE}' AND ExecutionStatus = 'Completed'");
+            let latest = temporal::list(&client, &query, 1).await?;
+            let id = latest.first().context("no completed transfer to reset")?.id().to_string();
+            reset.push((id, ResetPoint::FirstWorkflowTask));
+        }
+        for (id, point) in &reset {
+            resets::reset(&client, id, *point, "lab solve: rerun on the fixed code").await?;
+            println!("Reset {id} to its {point:?}: it runs again on the fixed code.");
+        }
+        wait_until(settings, "the reset transfers to complete", || async {
+            let mut done = true;
+            for (id, _) in &reset {
+                let events = temporal::events(&client, id, None).await?.unwrap_or_default();
+                done &= temporal::closed_as(&events) == Some("Completed");
+            }
+            Ok(done)
         })
         .await
     }

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};
+use temporalio_common::protos::temporal::api::enums::v1::WorkflowTaskFailedCause;
+use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
 use testkit::history::{self, Event};
 use testkit::{Program, TempDir, TestServer, TransferServices, eventually, free_port};
 
@@ -61,6 +63,10 @@ fn built() -> &'static Path {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut command = std::process::Command::new(cargo);
         command.args(["build", "--quiet"]).current_dir(&root);
+        // Cargo hands this test its own CARGO_MANIFEST_DIR; ring's build script depends on that
+        // variable, so passing it on would rebuild ring and everything above it, here and again
+        // in the next plain `cargo build`.
+        command.env_remove("CARGO_MANIFEST_DIR").env_remove("CARGO_MANIFEST_PATH");
         for package in PACKAGES {
             command.args(["-p", package]);
         }
@@ -302,9 +308,29 @@ async fn module03_solve_passes_the_check() -> anyhow::Result<()> {
 // ---------------------------------------------------------------------------------------------
 // Module 4
 
+/// Module 4's programs as the page's steps leave them: Jerry's, Jerry's hot fix (the example
+/// built with this package), and the learner's fixed version.
+fn jerrys() -> String {
+    binary("module04")
+}
+
+fn hot_fix() -> String {
+    let path = testkit::target_dir().join("debug/examples/jerrys_hot_fix");
+    assert!(
+        path.is_file(),
+        "{} is missing: `cargo test -p lab` builds it (or `cargo build -p lab --examples`)",
+        path.display()
+    );
+    path.display().to_string()
+}
+
+fn fixed() -> String {
+    binary("module04-solution")
+}
+
 /// Jerry's module 4 running, with one transfer stuck on his workflow bug.
 async fn stuck_transfer(server: &TestServer) -> anyhow::Result<(TransferServices, String)> {
-    let services = TransferServices::start(&binary("module04"), server, &[]).await?;
+    let services = TransferServices::start(&jerrys(), server, &[]).await?;
     let id = post_transfer(&services.ui_url, "account_A", "account_B", 25).await?;
     let client = server.client();
     eventually("the workflow task to fail on Jerry's bug", || async {
@@ -315,10 +341,81 @@ async fn stuck_transfer(server: &TestServer) -> anyhow::Result<(TransferServices
     Ok((services, id))
 }
 
-const MODULE04_FOLDERS: [&str; 3] = ["exercises/module04/src", "solutions/module04/src", "scripts/solve"];
+/// Jerry's hot fix deployed over a stuck transfer: at its next attempt it fails for good.
+async fn failed_by_the_hot_fix(server: &TestServer) -> anyhow::Result<String> {
+    let (jerrys, id) = stuck_transfer(server).await?;
+    drop(jerrys); // Ctrl-C
+    let _hot_fix = TransferServices::start(&hot_fix(), server, &[]).await?;
+    let client = server.client();
+    eventually("the hot fix to fail the stuck transfer", || async {
+        let events = history::events(&client, &id).await.ok()?;
+        (history::count(&events, Event::WorkflowExecutionFailed) == 1).then_some(())
+    })
+    .await?;
+    Ok(id)
+}
+
+/// The learner's fix: the solution's files in the (copied) exercise.
+fn fix_both_bugs(workspace: &Workspace) -> anyhow::Result<()> {
+    for file in ["workflow.rs", "activities.rs"] {
+        let exercise = format!("exercises/module04/src/{file}");
+        std::fs::copy(workspace.path(&exercise.replace("exercises", "solutions")), workspace.path(&exercise))?;
+    }
+    Ok(())
+}
+
+/// The line of `output` that resets `id`, run as a learner pastes it into a terminal.
+async fn run_reset_command(server: &TestServer, output: &str, id: &str) -> anyhow::Result<String> {
+    let command = output
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with(&format!("temporal workflow reset --workflow-id {id} ")))
+        .unwrap_or_else(|| panic!("no reset command for {id} in:\n{output}"));
+    let cli = workshop::cli_tool::find_or_install()?;
+    let dir = cli.parent().unwrap().display().to_string();
+    let path = format!("{dir}:{}", std::env::var("PATH").unwrap_or_default());
+    let mut env = server.program_env();
+    env.push(("PATH".into(), path));
+    let mut reset = Program::spawn("bash", &["-c", command], &env)?;
+    assert!(reset.wait_exit().await?.success(), "`{command}` failed:\n{}", reset.transcript());
+    Ok(command.to_string())
+}
+
+/// The latest run of `id` completed, and was started by a reset: its history carries the
+/// workflow task the server failed with the cause "reset workflow" where the new run began.
+async fn completed_after_a_reset(server: &TestServer, id: &str) -> anyhow::Result<()> {
+    let client = server.client();
+    let events = eventually(&format!("{id} to complete after its reset"), || async {
+        let events = history::events(&client, id).await.ok()?;
+        (history::count(&events, Event::WorkflowExecutionCompleted) == 1).then_some(events)
+    })
+    .await?;
+    let reset_here = events.iter().any(|event| match &event.attributes {
+        Some(Attributes::WorkflowTaskFailedEventAttributes(a)) => a.cause() == WorkflowTaskFailedCause::ResetWorkflow,
+        _ => false,
+    });
+    assert!(reset_here, "{id}: the completed run was started by a reset");
+    Ok(())
+}
+
+/// The bank applied `id` once: one withdrawal and one deposit, under the transfer's keys.
+async fn applied_once(api_url: &str, id: &str) -> anyhow::Result<()> {
+    let ledger: Vec<Value> = reqwest::get(format!("{api_url}/ledger")).await?.json().await?;
+    let keys: Vec<(&str, &str)> = ledger
+        .iter()
+        .filter_map(|entry| Some((entry["kind"].as_str()?, entry["reference_id"].as_str()?)))
+        .filter(|(_, key)| key.starts_with(id))
+        .collect();
+    let (withdraw, deposit) = (format!("{id}/withdraw"), format!("{id}/deposit"));
+    assert_eq!(keys, [("withdraw", withdraw.as_str()), ("deposit", deposit.as_str())], "{id} in the ledger");
+    Ok(())
+}
+
+const MODULE04_FOLDERS: [&str; 4] =
+    ["exercises/module04/src", "solutions/module04/src", "scripts/solve", "shared/tools/lab/examples"];
 
 #[tokio::test]
-async fn module04_check_wants_both_fixes_and_nothing_stuck() -> anyhow::Result<()> {
+async fn module04_check_wants_both_fixes_nothing_stuck_and_a_reset() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let workspace = Workspace::copy(&MODULE04_FOLDERS)?;
     let lab = Lab::new(&server, &workspace)?;
@@ -331,17 +428,65 @@ async fn module04_check_wants_both_fixes_and_nothing_stuck() -> anyhow::Result<(
     let workflow = "exercises/module04/src/workflow.rs";
     std::fs::copy(workspace.path(&workflow.replace("exercises", "solutions")), workspace.path(workflow))?;
     lab.check_fails("module04", "Jerry's local bank").await?;
-    let activities = "exercises/module04/src/activities.rs";
-    std::fs::copy(workspace.path(&activities.replace("exercises", "solutions")), workspace.path(activities))?;
+    fix_both_bugs(&workspace)?;
 
     // ...and restarts the services on the fixed code: the stuck transfer finishes.
-    let fixed = TransferServices::start(&binary("module04-solution"), &server, &[]).await?;
+    let fixed = TransferServices::start(&fixed(), &server, &[]).await?;
     wait_until_completed(&fixed.ui_url, &id).await?;
-    lab.check_passes("module04").await
+
+    // Reset not practised yet: the check says how, with this transfer's id.
+    let (passed, output) = lab.run("check", "module04").await?;
+    assert!(!passed && output.contains("No transfer has been reset yet"), "{output}");
+    assert!(output.contains(&format!("--workflow-id {id} --type FirstWorkflowTask")), "{output}");
+
+    // The learner runs that command: every step runs again, the bank applies none twice.
+    run_reset_command(&server, &output, &id).await?;
+    completed_after_a_reset(&server, &id).await?;
+    applied_once(&fixed.api_url, &id).await?;
+    let (passed, output) = lab.run("check", "module04").await?;
+    assert!(passed, "the check passes after a reset:\n{output}");
+    assert!(output.contains(&format!("{id} completed after a reset")), "{output}");
+    Ok(())
 }
 
 #[tokio::test]
-async fn module04_solve_fixes_the_code_and_unsticks_the_transfer() -> anyhow::Result<()> {
+async fn module04_a_transfer_failed_by_the_hot_fix_is_reset_and_paid_once() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&MODULE04_FOLDERS)?;
+    let lab = Lab::new(&server, &workspace)?;
+    let id = failed_by_the_hot_fix(&server).await?;
+    let (passed, output) = lab.run("check", "module04").await?;
+    assert!(!passed, "{output}");
+    for expected in [
+        format!("1 transfer(s) FAILED in the workflow code, e.g. {id}"),
+        "account_A has no account number (invalid digit found in string)".into(),
+        "A returned Err (such as an ApplicationFailure through `?`) fails the workflow for good".into(),
+        format!("temporal workflow reset --workflow-id {id} --type LastWorkflowTask"),
+    ] {
+        assert!(output.contains(&expected), "the check says {expected:?}:\n{output}");
+    }
+
+    // The learner's hot fix in the source is reported too; the real fix clears it.
+    let workflow = "exercises/module04/src/workflow.rs";
+    std::fs::copy(workspace.path("shared/tools/lab/examples/jerrys_hot_fix/workflow.rs"), workspace.path(workflow))?;
+    lab.check_fails("module04", "returns an error when the account name holds no number").await?;
+    fix_both_bugs(&workspace)?;
+
+    // The fix deployed: the failed transfer stays failed until it is reset.
+    let fixed = TransferServices::start(&fixed(), &server, &[]).await?;
+    let (passed, output) = lab.run("check", "module04").await?;
+    assert!(!passed && output.contains(&format!("e.g. {id}")), "still failed:\n{output}");
+    run_reset_command(&server, &output, &id).await?;
+    completed_after_a_reset(&server, &id).await?;
+    applied_once(&fixed.api_url, &id).await?;
+    let (passed, output) = lab.run("check", "module04").await?;
+    assert!(passed, "{output}");
+    assert!(output.contains(&format!("{id} completed after a reset")), "{output}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn module04_solve_fixes_the_code_and_runs_the_stuck_transfer_now() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let workspace = Workspace::copy(&MODULE04_FOLDERS)?;
     let lab = Lab::new(&server, &workspace)?;
@@ -350,8 +495,8 @@ async fn module04_solve_fixes_the_code_and_unsticks_the_transfer() -> anyhow::Re
 
     lab.solve("module04").await?; // stops Jerry's running program, runs the fixed one
     lab.check_passes("module04").await?;
-    let events = history::events(&server.client(), &id).await?;
-    assert_eq!(history::count(&events, Event::WorkflowExecutionCompleted), 1, "the stuck transfer completed");
+    // Stuck on a failing workflow task, the transfer was reset rather than left to its next attempt.
+    completed_after_a_reset(&server, &id).await?;
     for file in ["workflow.rs", "activities.rs"] {
         assert_eq!(
             workspace.read(&format!("exercises/module04/src/{file}")),
@@ -360,4 +505,33 @@ async fn module04_solve_fixes_the_code_and_unsticks_the_transfer() -> anyhow::Re
         );
     }
     Ok(())
+}
+
+#[tokio::test]
+async fn module04_solve_reruns_a_completed_transfer_when_none_was_reset() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&MODULE04_FOLDERS)?;
+    let lab = Lab::new(&server, &workspace)?;
+    fix_both_bugs(&workspace)?;
+    let fixed = TransferServices::start(&fixed(), &server, &[]).await?;
+    let id = post_transfer(&fixed.ui_url, "account_C", "account_D", 5).await?;
+    wait_until_completed(&fixed.ui_url, &id).await?;
+    drop(fixed);
+    lab.check_fails("module04", "No transfer has been reset yet").await?;
+
+    lab.solve("module04").await?; // resets the completed transfer to its first workflow task
+    lab.check_passes("module04").await?;
+    completed_after_a_reset(&server, &id).await
+}
+
+#[tokio::test]
+async fn module04_solve_resets_what_the_hot_fix_failed() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let workspace = Workspace::copy(&MODULE04_FOLDERS)?;
+    let lab = Lab::new(&server, &workspace)?;
+    let id = failed_by_the_hot_fix(&server).await?;
+    lab.check_fails("module04", "FAILED in the workflow code").await?;
+    lab.solve("module04").await?;
+    lab.check_passes("module04").await?;
+    completed_after_a_reset(&server, &id).await
 }
