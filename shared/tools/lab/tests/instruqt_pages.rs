@@ -249,3 +249,30 @@ fn every_rust_snippet_is_in_the_file_it_names() {
     }
     assert!(checked >= 1, "the pages quote code");
 }
+
+/// Each page sends the learner on to the Temporal documentation (two links at least), and the
+/// track covers the topics the original linked: retry policies, activities, queries, search
+/// attributes, reset, versioning.
+#[test]
+fn every_page_links_the_temporal_docs() {
+    let mut all_links = BTreeSet::new();
+    for page in Page::all() {
+        let links: BTreeSet<&str> = page
+            .body
+            .match_indices("](https://docs.temporal.io/")
+            .map(|(at, _)| {
+                let link = &page.body[at + 2..];
+                &link[..link.find(')').unwrap_or(link.len())]
+            })
+            .collect();
+        assert!(
+            links.len() >= 2,
+            "{}: link two pages of docs.temporal.io at least, found {links:?}",
+            page.path.display()
+        );
+        all_links.extend(links.into_iter().map(String::from));
+    }
+    for topic in ["retry-policies", "activities", "message-passing", "search-attribute", "#reset", "patching"] {
+        assert!(all_links.iter().any(|link| link.contains(topic)), "no page links the docs on {topic}: {all_links:#?}");
+    }
+}

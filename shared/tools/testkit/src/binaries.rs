@@ -21,3 +21,32 @@ pub fn workspace_binary(name: &str) -> anyhow::Result<String> {
     );
     Ok(path.display().to_string())
 }
+
+/// The test binary `test` of workspace package `package` (e.g. module04's `replay`), as
+/// `cargo test --workspace` built it: cargo names test binaries with a hash, and two packages
+/// can have tests of the same name. Asking the same feature resolution (`--workspace`) finds
+/// it fresh, without building anything.
+pub fn workspace_test_binary(package: &str, test: &str) -> anyhow::Result<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["test", "--workspace", "--no-run", "--message-format=json"])
+        .current_dir(workshop::paths::workspace_root())
+        // A test's own CARGO_MANIFEST_DIR would make ring's build script rerun (see lab_checks).
+        .env_remove("CARGO_MANIFEST_DIR")
+        .env_remove("CARGO_MANIFEST_PATH")
+        .output()?;
+    anyhow::ensure!(output.status.success(), "cargo test --no-run: {}", String::from_utf8_lossy(&output.stderr));
+    // A package id is `path+file:///…/dir#name@version`, or `…/name#version` when the folder
+    // has the package's name.
+    let (named, in_its_folder) = (format!("#{package}@"), format!("/{package}#"));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|message| {
+            message["package_id"].as_str().is_some_and(|id| id.contains(&named) || id.contains(&in_its_folder))
+                && message["target"]["name"] == test
+                && message["target"]["kind"][0] == "test"
+        })
+        .and_then(|message| message["executable"].as_str().map(String::from))
+        .ok_or_else(|| anyhow::anyhow!("no test `{test}` in package {package}"))
+}

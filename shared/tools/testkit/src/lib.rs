@@ -29,7 +29,7 @@ mod services;
 mod temp_dir;
 
 pub use account_api::TestAccountApi;
-pub use binaries::{target_dir, workspace_binary};
+pub use binaries::{target_dir, workspace_binary, workspace_test_binary};
 pub use eventually::eventually;
 pub use processes::Memory;
 pub use program::{Launch, Program};

@@ -99,7 +99,12 @@ async fn module04_page() -> anyhow::Result<()> {
     jerrys.wait_for("UI ready at").await?;
     let stuck = send(&ports, 100).await?;
     jerrys.wait_for("PANIC at").await?;
-    assert!(history::workflow_task_failures(&history::events(&client, &stuck).await?)[0].contains("ParseIntError"));
+    // The worker prints the panic before the server has recorded the failed task.
+    eventually("the panic in the stuck transfer's history", || async {
+        let failures = history::workflow_task_failures(&history::events(&client, &stuck).await.ok()?);
+        failures.first().is_some_and(|failure| failure.contains("ParseIntError")).then_some(())
+    })
+    .await?;
     stop(&mut walk, jerrys).await?;
 
     // Step 3: Jerry's hot fix. A new transfer fails at once, for good.
@@ -141,6 +146,9 @@ async fn module04_page() -> anyhow::Result<()> {
         assert_eq!(ledger.matches(&key).count(), 1, "{key} once in the ledger:\n{ledger}");
     }
     stop(&mut walk, fixed).await?;
+
+    // Bonus: the replay tests, with `--nocapture` as the page suggests, for replay's reasons.
+    walk.run("cargo test -p module04 --test replay", &["--nocapture"]).await?;
     walk.finish();
     Ok(())
 }

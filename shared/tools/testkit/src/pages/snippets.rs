@@ -43,26 +43,30 @@ impl Snippet {
 /// Lines are compared trimmed; blank lines are ignored; `// ...` may skip lines.
 pub fn missing_snippet_lines(snippet: &Snippet, source: &str) -> Vec<String> {
     let source: Vec<&str> = source.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
-    let mut at = 0;
-    let mut may_skip = true; // the first line may be anywhere
-    let mut missing = Vec::new();
-    for line in snippet.lines.iter().map(|line| line.trim()).filter(|line| !line.is_empty()) {
-        if line == "// ..." {
-            may_skip = true;
-            continue;
-        }
-        let found = if may_skip {
-            source[at..].iter().position(|candidate| *candidate == line).map(|offset| at + offset)
-        } else {
-            (source.get(at) == Some(&line)).then_some(at)
-        };
-        match found {
-            Some(index) => at = index + 1,
-            None => missing.push(line.to_string()),
-        }
-        may_skip = found.is_none(); // after a miss, resynchronise on the next line
+    let lines: Vec<&str> = snippet.lines.iter().map(|line| line.trim()).filter(|line| !line.is_empty()).collect();
+    misses(&lines, &source, 0, true) // the first line may be anywhere
+}
+
+/// The snippet's `lines` missing from `source[at..]`. A line that may skip (the first, one
+/// after `// ...` or after a miss) tries each place it occurs and keeps the best match, so
+/// a line that also occurs earlier (a helper call) does not throw the rest off.
+fn misses(lines: &[&str], source: &[&str], at: usize, may_skip: bool) -> Vec<String> {
+    let Some((&line, rest)) = lines.split_first() else { return Vec::new() };
+    if line == "// ..." {
+        return misses(rest, source, at, true);
     }
-    missing
+    let candidates: Vec<usize> = if may_skip {
+        (at..source.len()).filter(|&index| source[index] == line).collect()
+    } else {
+        (source.get(at) == Some(&line)).then_some(at).into_iter().collect()
+    };
+    let best = candidates.into_iter().map(|index| misses(rest, source, index + 1, false)).min_by_key(Vec::len);
+    best.unwrap_or_else(|| {
+        // After a miss, resynchronise on the next line.
+        let mut missing = vec![line.to_string()];
+        missing.extend(misses(rest, source, at, true));
+        missing
+    })
 }
 
 #[cfg(test)]
@@ -93,5 +97,13 @@ mod tests {
         assert_eq!(check("fn run() {\nlet c = 3;"), ["let c = 3;"], "a gap needs `// ...`");
         assert_eq!(check("let c = 3;\nlet a = 1;"), ["let a = 1;"], "in order");
         assert_eq!(check("let d = 4;"), ["let d = 4;"]);
+    }
+
+    #[test]
+    fn a_first_line_that_occurs_twice_matches_where_the_rest_follows() {
+        let source = "fn a() {\n    setup();\n    one();\n}\nfn b() {\n    setup();\n    two();\n}\n";
+        let check = |text: &str| missing_snippet_lines(&snippet(&format!("// f.rs\n{text}")), source);
+        assert!(check("setup();\ntwo();").is_empty());
+        assert_eq!(check("setup();\nthree();"), ["three();"]);
     }
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{Page, output_seen};
-use crate::{Launch, Program, workspace_binary};
+use crate::{Launch, Program, workspace_binary, workspace_test_binary};
 
 pub struct Walk {
     page: Page,
@@ -75,20 +75,23 @@ impl Walk {
     }
 
     /// Starts the page's command `quoted`, with `extra` arguments the test needs (free ports,
-    /// a temporary database). `cargo run -p P -- args` runs P's built binary; anything else
-    /// runs in bash, in the page's folder.
+    /// a temporary database). `cargo run -p P -- args` runs P's built binary, `cargo test -p P
+    /// --test T` P's built test T (building inside a test would rebuild with other features);
+    /// anything else runs in bash, in the page's folder.
     pub fn spawn(&mut self, quoted: &str, extra: &[&str]) -> anyhow::Result<Program> {
         let command = self.take(quoted);
-        let launch = match command.strip_prefix("cargo run") {
-            Some(rest) => {
-                let words: Vec<&str> = rest.split_whitespace().collect();
-                let package = words.iter().position(|w| *w == "-p").and_then(|i| words.get(i + 1));
-                let package = package.unwrap_or_else(|| panic!("`{quoted}`: cargo run without -p"));
-                let args = words.iter().position(|w| *w == "--").map_or(&[][..], |i| &words[i + 1..]);
-                Launch::new(workspace_binary(package)?).args(args).args(extra)
-            }
-            None => Launch::new("bash").args(["-c", &format!("{command} {}", extra.join(" "))]),
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let option = |name: &str| {
+            let value = words.iter().position(|w| *w == name).and_then(|i| words.get(i + 1));
+            value.copied().unwrap_or_else(|| panic!("`{quoted}`: no {name}"))
         };
+        let args = words.iter().position(|w| *w == "--").map_or(&[][..], |i| &words[i + 1..]);
+        let launch = match words.get(..2) {
+            Some(["cargo", "run"]) => Launch::new(workspace_binary(option("-p"))?),
+            Some(["cargo", "test"]) => Launch::new(workspace_test_binary(option("-p"), option("--test"))?),
+            _ => Launch::new("bash").args(["-c", &format!("{command} {}", extra.join(" "))]),
+        };
+        let launch = if words.first() == Some(&"cargo") { launch.args(args).args(extra) } else { launch };
         launch.current_dir(&self.dir).without_temporal_env().envs(&self.env).env("PATH", path_with_cli()).spawn()
     }
 
