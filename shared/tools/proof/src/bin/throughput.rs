@@ -40,6 +40,10 @@ struct Args {
     /// kept to compare with.
     #[arg(long)]
     module03: Option<String>,
+    /// Connect the floor and the watcher with the SDK's defaults (gzip), as before the
+    /// workshop tuned its connection: for before/after comparisons.
+    #[arg(long)]
+    sdk_connection: bool,
     /// Time only one half (`floor` or `ours`), to study it; nothing is written.
     #[arg(long, value_parser = ["floor", "ours"])]
     only: Option<String>,
@@ -62,10 +66,10 @@ async fn main() -> anyhow::Result<()> {
     let db_file = (!args.in_memory).then(|| state.path().join("dev-server.db"));
     let server = TestServer::start_with(free_port()?, db_file).await?;
     // Waiting for results and reading histories: a connection of its own, for both halves.
-    let watcher = connect(&server, "throughput-watcher").await?;
+    let watcher = connect(&server, "throughput-watcher", !args.sdk_connection).await?;
     let module03 = Module03::start(&server, args.module03.as_deref()).await?;
     // The floor's worker and starts share one client, as module 3's worker and UI do.
-    let floor_client = connect(&server, "throughput-floor").await?;
+    let floor_client = connect(&server, "throughput-floor", !args.sdk_connection).await?;
     let worker = floor::worker(floor_client.clone())?;
 
     let processes = [("dev server", server.pid()), ("module03", module03.pid()), ("benchmark", None)];
@@ -125,10 +129,13 @@ async fn half(watcher: &Client, batches: Vec<Batch>) -> anyhow::Result<Half> {
     Ok(Half { batches, breakdown })
 }
 
-/// A connection of its own to the benchmark's server, set up as the workshop's programs do.
-async fn connect(server: &TestServer, identity: &str) -> anyhow::Result<Client> {
+/// A connection of its own to the benchmark's server, set up as the workshop's programs do
+/// (`tuned`) or with the SDK's defaults.
+async fn connect(server: &TestServer, identity: &str, tuned: bool) -> anyhow::Result<Client> {
     let url: temporalio_client::Url = format!("http://{}", server.address()).parse()?;
     let mut connection = ConnectionOptions::new(url).identity(identity.to_string()).build();
-    workshop::connection::tune_for_loopback(&mut connection);
+    if tuned {
+        workshop::connection::tune_for_loopback(&mut connection);
+    }
     Ok(Client::connect(connection, ClientOptions::new("default").build()).await?)
 }

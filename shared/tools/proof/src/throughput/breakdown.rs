@@ -10,7 +10,7 @@ use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;
 
 /// The phases, in the order a transfer goes through them.
 pub const PHASES: [&str; 6] = [
-    "workflow task waits for a worker (scheduled → started)",
+    "workflow task waits for a worker (scheduled → started, or → timed out)",
     "workflow task on the worker (started → completed)",
     "activity waits for a worker (scheduled → started)",
     "activity runs (started → completed)",
@@ -24,6 +24,8 @@ pub struct Breakdown {
     pub phases: [Duration; PHASES.len()],
     pub run_time: Duration,
     pub workflow_tasks: f64,
+    /// Workflow tasks that waited longer than the sticky queue allows and went to any worker.
+    pub workflow_task_timeouts: f64,
     pub workflows: usize,
 }
 
@@ -37,6 +39,7 @@ pub async fn of(client: &Client, workflow_ids: &[String]) -> anyhow::Result<Brea
     total.phases.iter_mut().for_each(|phase| *phase /= n);
     total.run_time /= n;
     total.workflow_tasks /= n as f64;
+    total.workflow_task_timeouts /= n as f64;
     Ok(total)
 }
 
@@ -47,13 +50,15 @@ fn add(total: &mut Breakdown, events: &[HistoryEvent]) {
     if let (Some(first), Some(last)) = (events.first(), events.last()) {
         total.run_time += gap(first, last);
     }
-    total.workflow_tasks += events.iter().filter(|e| e.event_type() == EventType::WorkflowTaskCompleted).count() as f64;
+    let count = |kind: EventType| events.iter().filter(|e| e.event_type() == kind).count() as f64;
+    total.workflow_tasks += count(EventType::WorkflowTaskCompleted);
+    total.workflow_task_timeouts += count(EventType::WorkflowTaskTimedOut);
     total.workflows += 1;
 }
 
 fn phase(ended_by: EventType) -> usize {
     match ended_by {
-        EventType::WorkflowTaskStarted => 0,
+        EventType::WorkflowTaskStarted | EventType::WorkflowTaskTimedOut => 0,
         EventType::WorkflowTaskCompleted => 1,
         EventType::ActivityTaskStarted => 2,
         EventType::ActivityTaskCompleted => 3,

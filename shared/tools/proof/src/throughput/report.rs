@@ -112,7 +112,11 @@ pub fn render(setup: &Setup, floor: &Half, ours: &Half) -> String {
         text.push_str(&format!("| {phase} | {} | {} |\n", ms(f.phases[i]), ms(o.phases[i])));
     }
     text.push_str(&format!("| **run time (started → completed)** | {} | {} |\n", ms(f.run_time), ms(o.run_time)));
-    text.push_str(&format!("| workflow tasks per workflow | {:.1} | {:.1} |\n\n", f.workflow_tasks, o.workflow_tasks));
+    text.push_str(&format!("| workflow tasks per workflow | {:.1} | {:.1} |\n", f.workflow_tasks, o.workflow_tasks));
+    text.push_str(&format!(
+        "| workflow tasks timed out on the sticky queue, per workflow | {:.2} | {:.2} |\n\n",
+        f.workflow_task_timeouts, o.workflow_task_timeouts
+    ));
 
     text.push_str("CPU time used during the last run:\n\n| Process | Floor | Ours |\n|---|---|---|\n");
     for (i, (name, floor_time)) in floor_last.cpu.processes.iter().enumerate() {
