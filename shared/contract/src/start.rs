@@ -19,8 +19,10 @@ pub async fn start_transfer(client: &Client, module: &Module, input: &TransferIn
         FROM_ACCOUNT.value_set(input.from_account.clone()),
         TO_ACCOUNT.value_set(input.to_account.clone()),
     ]);
-    let options =
-        WorkflowStartOptions::new(module.task_queue, workflow_id.clone()).search_attributes(search_attributes).build();
+    let options = WorkflowStartOptions::new(module.task_queue, workflow_id.clone())
+        .search_attributes(search_attributes)
+        .enable_eager_workflow_start(true)
+        .build();
     let workflow = UntypedWorkflow::new(module.workflow_type);
     client.start_workflow(workflow, payload::to_raw(input)?, options).await?;
     Ok(workflow_id)

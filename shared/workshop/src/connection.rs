@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use temporalio_client::envconfig::LoadClientConfigProfileOptions;
-use temporalio_client::{Client, ClientOptions, Connection};
+use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions, GrpcCompression};
 use temporalio_common::envconfig::load_client_config_profile;
 
 use crate::dev_server::DevServer;
@@ -41,9 +41,10 @@ pub async fn connect() -> anyhow::Result<(Client, TemporalTarget)> {
     let profile = load_client_config_profile(LoadClientConfigProfileOptions::default(), None)
         .map_err(|e| anyhow!("Could not read the Temporal client configuration: {e}"))?;
     let configured = profile.address.is_some();
-    let (connection_options, client_options) =
+    let (mut connection_options, client_options) =
         ClientOptions::load_from_config(LoadClientConfigProfileOptions::default())
             .map_err(|e| anyhow!("Invalid Temporal client configuration: {e}"))?;
+    tune_for_loopback(&mut connection_options);
     let address = profile.address.clone().unwrap_or_else(|| "localhost:7233".into());
     let namespace = client_options.namespace.clone();
 
@@ -65,6 +66,20 @@ pub async fn connect() -> anyhow::Result<(Client, TemporalTarget)> {
     Ok((client, target))
 }
 
+/// gRPC compression (the SDK's default is gzip) saves nothing on loopback and costs CPU on
+/// both ends: a tenth of a debug worker's time, and the dev server's share of the same two
+/// cores. Off for a server on this machine; a remote one (Temporal Cloud) keeps it.
+pub fn tune_for_loopback(options: &mut ConnectionOptions) {
+    if is_loopback(&options.target) {
+        options.grpc_compression = GrpcCompression::None;
+    }
+}
+
+fn is_loopback(url: &temporalio_client::Url) -> bool {
+    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 fn unreachable(address: &str, namespace: &str, configured: bool, why: &str) -> anyhow::Error {
     let hint = if configured {
         "The address comes from your configuration (TEMPORAL_ADDRESS or a profile). Check it, or \
@@ -73,4 +88,25 @@ fn unreachable(address: &str, namespace: &str, configured: bool, why: &str) -> a
         "Is the local dev server healthy? Check `scripts/dev-server status` and its log."
     };
     anyhow!("Could not connect to Temporal at {address} (namespace {namespace}): {why}\n{hint}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compression(target: &str) -> GrpcCompression {
+        let mut options = ConnectionOptions::new(temporalio_client::Url::parse(target).unwrap()).build();
+        tune_for_loopback(&mut options);
+        options.grpc_compression
+    }
+
+    #[test]
+    fn compression_is_off_only_for_this_machine() {
+        for local in ["http://localhost:7233", "http://127.0.0.1:7233", "http://[::1]:7233"] {
+            assert_eq!(compression(local), GrpcCompression::None, "{local}");
+        }
+        for remote in ["https://ns.tmprl.cloud:7233", "http://10.0.0.5:7233", "http://temporal:7233"] {
+            assert_eq!(compression(remote), GrpcCompression::Gzip, "{remote}");
+        }
+    }
 }

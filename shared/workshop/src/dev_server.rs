@@ -12,6 +12,18 @@ use anyhow::{Context, bail};
 
 use crate::{SEARCH_ATTRIBUTES, cli_tool, paths};
 
+/// SQLite settings for a server that keeps its database in a file. The CLI's defaults (a
+/// rollback journal, `synchronous=FULL`) sync the disk several times per workflow step; with a
+/// write-ahead log and `synchronous=NORMAL` a killed server still loses nothing (only a power
+/// cut could roll back the last steps), and on 2 cores a batch of transfers completes about
+/// 2.5× faster (docs/benchmarks.md, Throughput).
+pub const DATABASE_PRAGMAS: [&str; 2] = ["journal_mode=wal", "synchronous=normal"];
+
+/// `--sqlite-pragma` arguments for [`DATABASE_PRAGMAS`].
+pub fn database_pragma_args() -> Vec<String> {
+    DATABASE_PRAGMAS.iter().flat_map(|pragma| ["--sqlite-pragma".to_string(), pragma.to_string()]).collect()
+}
+
 /// How to run the dev server. The defaults are the workshop's fixed local ports.
 #[derive(Debug, Clone)]
 pub struct DevServer {
@@ -94,7 +106,8 @@ impl DevServer {
             .args(["server", "start-dev", "--log-level", "warn"])
             .args(["--ip", &self.ip, "--port", &self.port.to_string()])
             .arg("--db-filename")
-            .arg(self.db_file());
+            .arg(self.db_file())
+            .args(database_pragma_args());
         match self.ui_port {
             Some(ui_port) => command.args(["--ui-port", &ui_port.to_string()]),
             None => command.arg("--headless"),

@@ -6,13 +6,17 @@
 //! - [`http`]: a minimal HTTP/1.1 client: exact bytes on the wire, keep-alive connections.
 //! - [`load`]: a bounded load generator (connections × requests) with latency percentiles.
 //! - [`binaries`]: module 3's binary, of the profile being measured.
+//! - [`throughput`]: the floor (a no-op worker) and module 3 under a batch of transfers.
+//! - [`doc_section`]: rewriting one marked section of docs/benchmarks.md.
 //!
-//! Used by the tests in `tests/` and by the `chaos` and `bench` programs.
+//! Used by the tests in `tests/` and by the `chaos`, `bench` and `throughput` programs.
 
 pub mod binaries;
 pub mod chaos;
+pub mod doc_section;
 pub mod http;
 pub mod load;
+pub mod throughput;
 
 /// Module 3's names in Temporal: the chaos run and the benchmarks drive module 3.
 pub use workshop::MODULE03;

@@ -49,7 +49,8 @@ impl TestServer {
             "default",
         ]);
         if let Some(db) = &db_file {
-            command.arg("--db-filename").arg(db);
+            // The same database settings as the workshop's own dev server.
+            command.arg("--db-filename").arg(db).args(workshop::dev_server::database_pragma_args());
         }
         for name in workshop::SEARCH_ATTRIBUTES {
             command.args(["--search-attribute", &format!("{name}=Keyword")]);
@@ -96,6 +97,11 @@ impl TestServer {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The server's process (e.g. to read its CPU time), while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
     }
 
     pub fn db_file(&self) -> Option<&PathBuf> {
