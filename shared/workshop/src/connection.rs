@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use temporalio_client::envconfig::LoadClientConfigProfileOptions;
-use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions, GrpcCompression};
+use temporalio_client::{Client, ClientOptions, ConnectionOptions, GrpcCompression};
 use temporalio_common::envconfig::load_client_config_profile;
 
 use crate::dev_server::DevServer;
@@ -55,7 +55,7 @@ pub async fn connect() -> anyhow::Result<(Client, TemporalTarget)> {
         }
     }
 
-    let attempt = Connection::connect(connection_options);
+    let attempt = temporal_connect::connect(connection_options);
     let connection = match tokio::time::timeout(Duration::from_secs(15), attempt).await {
         Ok(Ok(connection)) => connection,
         Ok(Err(error)) => return Err(unreachable(&address, &namespace, configured, &error.to_string())),

@@ -214,7 +214,7 @@ async fn grpc_answers(url: &str) -> bool {
         return false;
     };
     let options = temporalio_client::ConnectionOptions::new(url).build();
-    let attempt = temporalio_client::Connection::connect(options);
+    let attempt = temporal_connect::connect(options);
     matches!(tokio::time::timeout(Duration::from_secs(3), attempt).await, Ok(Ok(_)))
 }
 
