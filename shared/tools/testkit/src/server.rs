@@ -123,7 +123,9 @@ impl TestServer {
 async fn connect(port: u16) -> anyhow::Result<Client> {
     let url: temporalio_client::Url = format!("http://127.0.0.1:{port}").parse()?;
     let connection = ConnectionOptions::new(url).identity("workshop-tests".to_string()).build();
-    Ok(Client::connect(connection, ClientOptions::new("default").build()).await?)
+    // Through temporal-connect, whose crate holds the connection's code (see its lib.rs).
+    let connection = temporal_connect::connect(connection).await?;
+    Ok(Client::new(connection, ClientOptions::new("default").build())?)
 }
 
 /// A loopback port nobody listens on right now.
