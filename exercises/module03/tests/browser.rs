@@ -21,8 +21,11 @@ async fn a_learner_moves_money_from_the_page() -> anyhow::Result<()> {
         b.select("#from-account", "account_A").await?;
         b.select("#to-account", "account_B").await?;
         b.fill("#amount", "12.34").await?;
-        b.click("#transfer-submit").await?;
-        b.wait_for_text("#message", "Started transfer").await?;
+        // A double click that gets through (a second submit before the button is disabled):
+        // both requests carry one Idempotency-Key, and one transfer starts (the balances below).
+        b.execute("const form = document.getElementById('transfer-form'); form.requestSubmit(); form.requestSubmit();")
+            .await?;
+        b.wait_for_text("#message", "Started transfer transfer-key-").await?;
         b.wait_for(".history-row[data-status='COMPLETED']").await?;
         b.wait_for_text(".account-row[data-account='account_A']", "$987.66").await?;
         b.wait_for_text(".account-row[data-account='account_B']", "$512.34").await?;

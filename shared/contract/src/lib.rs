@@ -14,5 +14,5 @@ pub mod start;
 pub mod transfer;
 
 pub use money_move::{MoneyMove, activity_error, report};
-pub use start::start_transfer;
+pub use start::{StartOnce, keyed_workflow_id, start_transfer, start_transfer_once};
 pub use transfer::{Balances, FROM_ACCOUNT, Step, TO_ACCOUNT, TransferInput, TransferResult, TransferState};

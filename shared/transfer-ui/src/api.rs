@@ -2,7 +2,7 @@
 //! message, and never starts a workflow.
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -13,9 +13,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use temporalio_client::Client;
 
+use crate::history;
 use crate::listing::Listing;
 use crate::views::{AccountSummary, AccountView, AccountWorkflowView};
-use contract::TransferInput;
+use contract::{StartOnce, TransferInput};
 use workshop::Module;
 
 #[derive(Clone)]
@@ -76,11 +77,51 @@ struct TransferBody {
     amount: Cents,
 }
 
-async fn start_transfer(State(app): State<AppState>, JsonBody(body): JsonBody<TransferBody>) -> ApiResult {
+/// With an `Idempotency-Key` header, the key names the transfer: sent again (a double click,
+/// a retry after a lost answer), it returns the same workflow id and starts nothing. The same
+/// idempotency the bank needs, at the front door.
+async fn start_transfer(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<TransferBody>,
+) -> ApiResult {
+    let key = idempotency_key(&headers)?;
     let input = validate(&app, body).await?;
-    let workflow_id = contract::start_transfer(&app.client, &app.module, &input).await.map_err(temporal_error)?;
+    let workflow_id = match key {
+        None => contract::start_transfer(&app.client, &app.module, &input).await.map_err(temporal_error)?,
+        Some(key) => {
+            let workflow_id = contract::keyed_workflow_id(key);
+            let start = contract::start_transfer_once(&app.client, &app.module, &input, &workflow_id);
+            if start.await.map_err(temporal_error)? == StartOnce::AlreadyStarted {
+                let earlier = history::started_with(&app.client, &workflow_id).await.map_err(temporal_error)?;
+                if earlier.as_ref() != Some(&input) {
+                    let message = format!("Idempotency-Key {key} was used for another transfer: use a new key");
+                    return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", message));
+                }
+                tracing::info!("{workflow_id} was started before with this Idempotency-Key: not started again");
+                return Ok(Json(json!({ "workflow_id": workflow_id, "status": "started" })));
+            }
+            workflow_id
+        }
+    };
     tracing::info!("started {workflow_id}: {} from {} to {}", input.amount, input.from_account, input.to_account);
     Ok(Json(json!({ "workflow_id": workflow_id, "status": "started" })))
+}
+
+/// The `Idempotency-Key` header, if sent: 1 to 64 letters, digits, '-' or '_' (a UUID fits).
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
+    let valid = value.to_str().ok().filter(|key| {
+        (1..=64).contains(&key.len()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    });
+    match valid {
+        Some(key) => Ok(Some(key)),
+        None => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_idempotency_key",
+            "Idempotency-Key must be 1 to 64 letters, digits, '-' or '_' (e.g. a UUID)",
+        )),
+    }
 }
 
 async fn validate(app: &AppState, body: TransferBody) -> Result<TransferInput, ApiError> {

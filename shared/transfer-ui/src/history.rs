@@ -78,6 +78,18 @@ pub fn root_message(failure: &Failure) -> String {
     current.message.clone()
 }
 
+/// The input a transfer was started with (its first event).
+pub async fn started_with(client: &Client, workflow_id: &str) -> anyhow::Result<Option<TransferInput>> {
+    let handle = client.get_workflow_handle::<UntypedWorkflow>(workflow_id);
+    let events = handle.fetch_history(WorkflowFetchHistoryOptions::default()).into_events().await?;
+    Ok(events.into_iter().find_map(|event| match event.attributes {
+        Some(Attributes::WorkflowExecutionStartedEventAttributes(started)) => {
+            from_payload(started.input.as_ref().and_then(|p| p.payloads.first())).ok()
+        }
+        _ => None,
+    }))
+}
+
 /// For a running transfer that answers no Query (no worker runs, or its workflow code keeps
 /// failing): its input and the message of the latest workflow task failure, if any.
 pub async fn failing_task(

@@ -170,6 +170,7 @@
   async function api(path, options) {
     const init = { cache: 'no-store', headers: { Accept: 'application/json' } };
     if (options && options.method) init.method = options.method;
+    if (options && options.headers) Object.assign(init.headers, options.headers);
     if (options && 'body' in options) {
       init.method = init.method || 'POST';
       init.headers['Content-Type'] = 'application/json';
@@ -680,9 +681,34 @@
     return trimmed !== '' && /^[+-]?(\d+\.?\d*|\.\d+)$/.test(trimmed) && Number.isFinite(n) ? n : trimmed;
   }
 
-  async function startTransfer(from, to, amount) {
-    const { data } = await api('/api/transfer', { body: { from_account: from, to_account: to, amount } });
-    return str(data && data.workflow_id);
+  // Every transfer the person means gets one Idempotency-Key, kept until the server answers:
+  // a retry, or the same form sent again after no answer, reuses it, and the server starts
+  // the transfer once (the same idempotency the bank needs, at the front door).
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16)); // randomUUID needs https
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  let unanswered = null; // { body, key } of the form's transfer still waiting for an answer
+
+  function formKey(body) {
+    const text = JSON.stringify(body);
+    if (!unanswered || unanswered.body !== text) unanswered = { body: text, key: newKey() };
+    return unanswered.key;
+  }
+
+  // Sends the transfer, and again with the same key if no answer came (network, 5xx).
+  async function startTransfer(from, to, amount, key) {
+    const body = { from_account: from, to_account: to, amount };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { data } = await api('/api/transfer', { body, headers: { 'Idempotency-Key': key } });
+        return str(data && data.workflow_id);
+      } catch (err) {
+        if ((err.status && err.status < 500) || attempt >= 3) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
   }
 
   async function onTransferSubmit(event) {
@@ -692,11 +718,14 @@
     const to = byId('to-account').value;
     const amount = parseAmount(byId('amount').value);
     button.disabled = true;
+    const key = formKey({ from, to, amount });
     try {
-      const id = await startTransfer(from, to, amount);
+      const id = await startTransfer(from, to, amount, key);
+      unanswered = null;
       showMessage('ok', 'Started transfer ', el('code', null, id));
       poll(true);
     } catch (err) {
+      if (err.status) unanswered = null; // answered (a refusal): nothing was started
       showMessage('error', err.message);
     } finally {
       button.disabled = false;
@@ -711,7 +740,9 @@
     const failed = [];
     try {
       // All five at once: each start waits on Temporal, so one after the other adds up.
-      const results = await Promise.allSettled(DAILY_BATCH.map(([from, to]) => startTransfer(from, to, DAILY_AMOUNT)));
+      const results = await Promise.allSettled(
+        DAILY_BATCH.map(([from, to]) => startTransfer(from, to, DAILY_AMOUNT, newKey())),
+      );
       results.forEach((result, i) => {
         const [from, to] = DAILY_BATCH[i];
         if (result.status === 'fulfilled') {
