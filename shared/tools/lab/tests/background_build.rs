@@ -51,7 +51,9 @@ fn command(root: &Path, program: &str) -> Command {
 }
 
 fn script(root: &Path, args: &[&str]) -> Output {
-    let output = command(root, "scripts/background-build").args(args).output().expect("background-build");
+    // Through bash, not exec'ed: another test thread forking while the copy was open for
+    // writing would make exec fail with "Text file busy".
+    let output = command(root, "bash").arg("scripts/background-build").args(args).output().expect("background-build");
     assert!(output.status.success(), "background-build {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     output
 }
