@@ -15,4 +15,6 @@ pub mod transfer;
 
 pub use money_move::{MoneyMove, activity_error, report};
 pub use start::{StartOnce, keyed_workflow_id, start_transfer, start_transfer_once};
-pub use transfer::{Balances, FROM_ACCOUNT, Step, TO_ACCOUNT, TransferInput, TransferResult, TransferState};
+pub use transfer::{
+    Balances, DAILY_BATCH, FROM_ACCOUNT, Step, TO_ACCOUNT, TransferInput, TransferResult, TransferState,
+};

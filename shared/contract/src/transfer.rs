@@ -81,6 +81,15 @@ impl TransferState {
     }
 }
 
+/// The Money Transfer UI's daily batch: five transfers of $100 (the page's button sends the same).
+pub const DAILY_BATCH: [(&str, &str); 5] = [
+    ("account_A", "account_F"),
+    ("account_B", "account_G"),
+    ("account_C", "account_H"),
+    ("account_D", "account_I"),
+    ("account_E", "account_J"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

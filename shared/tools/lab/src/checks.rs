@@ -17,14 +17,7 @@ pub const MODULE01_WORKFLOW_ID: &str = workshop::MODULE01.fixed_workflow_id();
 pub const MODULE02_WORKFLOW_ID: &str = workshop::MODULE02.fixed_workflow_id();
 pub const MODULE03_TYPE: &str = workshop::MODULE03.workflow_type;
 pub const MODULE04_TYPE: &str = workshop::MODULE04.workflow_type;
-/// The daily batch of the Money Transfer UI: five transfers of $100.
-pub const DAILY_BATCH: [(&str, &str); 5] = [
-    ("account_A", "account_F"),
-    ("account_B", "account_G"),
-    ("account_C", "account_H"),
-    ("account_D", "account_I"),
-    ("account_E", "account_J"),
-];
+pub use contract::DAILY_BATCH;
 
 pub async fn check(settings: &Settings, module: Module) -> anyhow::Result<Verdict> {
     let (client, _) = workshop::connect().await?;

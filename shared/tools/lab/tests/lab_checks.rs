@@ -264,13 +264,7 @@ async fn wait_until_completed(ui: &str, id: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-const DAILY_BATCH: [(&str, &str); 5] = [
-    ("account_A", "account_F"),
-    ("account_B", "account_G"),
-    ("account_C", "account_H"),
-    ("account_D", "account_I"),
-    ("account_E", "account_J"),
-];
+use contract::DAILY_BATCH;
 
 #[tokio::test]
 async fn module03_check_wants_the_daily_batch() -> anyhow::Result<()> {

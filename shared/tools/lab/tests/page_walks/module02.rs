@@ -7,7 +7,7 @@
 //! and lets the next attempt through at once: nothing waits on luck.
 
 use serde_json::{Value, json};
-use testkit::pages::Walk;
+use testkit::pages::{PAGE_ACCOUNT_API_PORT, Walk};
 use testkit::{Launch, Program, TempDir, TestServer, free_port, workspace_binary};
 
 /// The bank's dice, as a learner's bank would be switched at run time.
@@ -47,8 +47,7 @@ async fn module02_page() -> anyhow::Result<()> {
     let mut env = server.program_env();
     env.push(("ACCOUNT_API_URL".into(), url.clone()));
     let mut walk = Walk::new("02-unreliable-api", env.clone());
-    walk.rewrite("127.0.0.1:5000", &format!("127.0.0.1:{port}"));
-    walk.rewrite("localhost:5000", &format!("localhost:{port}"));
+    walk.rewrite_port(PAGE_ACCOUNT_API_PORT, port.parse()?);
     walk.rewrite("(database bank.db)", &format!("(database {})", db.display()));
     let dice = Dice { url: url.clone(), http: reqwest::Client::builder().no_proxy().build()? };
 
@@ -118,7 +117,12 @@ async fn module02_page() -> anyhow::Result<()> {
     // Step 6: the deposit into the closed account is refused for good; the workflow refunds.
     let refunded = walk.run("cargo run -p module02 -- --to account_closed", &[]).await?;
     assert!(refunded.contains("was refunded"), "{refunded}");
-    let ledger = walk.run("curl -s 'localhost:5000/ledger?account=account_A' | python3 -m json.tool", &[]).await?;
+    let ledger = walk
+        .run(
+            &format!("curl -s 'localhost:{PAGE_ACCOUNT_API_PORT}/ledger?account=account_A' | python3 -m json.tool"),
+            &[],
+        )
+        .await?;
     let balances: Value = dice.http.get(format!("{url}/accounts")).send().await?.json().await?;
     assert_eq!(
         balances,

@@ -4,16 +4,10 @@
 //! transfer of the batch completes, moving its money once.
 
 use serde_json::{Value, json};
-use testkit::pages::Walk;
+use testkit::pages::{PAGE_ACCOUNT_API_PORT, PAGE_UI_PORT, Walk};
 use testkit::{Program, TempDir, TestServer, eventually, free_port};
 
-const DAILY_BATCH: [(&str, &str); 5] = [
-    ("account_A", "account_F"),
-    ("account_B", "account_G"),
-    ("account_C", "account_H"),
-    ("account_D", "account_I"),
-    ("account_E", "account_J"),
-];
+use contract::DAILY_BATCH;
 const RUNNING: &str =
     "temporal workflow count --query \"WorkflowType = 'Module03TransferWorkflow' AND ExecutionStatus = 'Running'\"";
 
@@ -108,8 +102,8 @@ async fn module03_page() -> anyhow::Result<()> {
     };
     let mut walk = Walk::new("03-money-transfer-ui", server.program_env());
     walk.rewrite("127.0.0.1:7233", &server.address());
-    walk.rewrite(":5000", &format!(":{api_port}"));
-    walk.rewrite(":5001", &format!(":{ui_port}"));
+    walk.rewrite(&format!(":{PAGE_ACCOUNT_API_PORT}"), &format!(":{api_port}"));
+    walk.rewrite(&format!(":{PAGE_UI_PORT}"), &format!(":{ui_port}"));
     walk.rewrite("(database bank.db)", &format!("(database {db})"));
     walk.rewrite("https://...", "http://..."); // the lab's Web UI sits behind Instruqt's https proxy
     let services = ["--api-port", &api_port, "--ui-port", &ui_port, "--db", &db];

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 use temporalio_client::{Client, WorkflowExecutionStatus};
-use testkit::pages::Walk;
+use testkit::pages::{PAGE_ACCOUNT_API_PORT, PAGE_UI_PORT, Walk};
 use testkit::{Launch, Program, TempDir, TestServer, eventually, free_port, history, target_dir, workspace_binary};
 
 const START: &str = "cargo run -p module04 -- --host 0.0.0.0";
@@ -85,8 +85,8 @@ async fn module04_page() -> anyhow::Result<()> {
     let ports = Ports::new()?;
     let mut walk = Walk::new("04-jerrys-bugs", server.program_env());
     walk.rewrite("--host 0.0.0.0", "--host 127.0.0.1");
-    walk.rewrite("localhost:5000", &format!("127.0.0.1:{}", ports.api));
-    walk.rewrite("localhost:5001", &format!("localhost:{}", ports.ui));
+    walk.rewrite_port(PAGE_ACCOUNT_API_PORT, ports.api.parse()?);
+    walk.rewrite_port(PAGE_UI_PORT, ports.ui.parse()?);
     let examples = target_dir().join("debug/examples");
     let build = |name: &str| {
         let path = examples.join(name);
@@ -140,7 +140,12 @@ async fn module04_page() -> anyhow::Result<()> {
     walk.run(rerun_command, &[]).await?;
     fixed.wait_for(&format!("reference_id \"{failed}/deposit\" was already applied")).await?;
     wait_for_status(&client, &failed, WorkflowExecutionStatus::Completed).await?;
-    let ledger = walk.run("curl -s localhost:5000/ledger | python3 -m json.tool | grep reference_id", &[]).await?;
+    let ledger = walk
+        .run(
+            &format!("curl -s localhost:{PAGE_ACCOUNT_API_PORT}/ledger | python3 -m json.tool | grep reference_id"),
+            &[],
+        )
+        .await?;
     for step in ["withdraw", "deposit"] {
         let key = format!("\"{failed}/{step}\"");
         assert_eq!(ledger.matches(&key).count(), 1, "{key} once in the ledger:\n{ledger}");

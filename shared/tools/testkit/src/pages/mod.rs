@@ -124,6 +124,11 @@ fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The workshop's fixed ports as the pages quote them; a page walk maps them to free ports
+/// ([`Walk::rewrite_port`]).
+pub const PAGE_ACCOUNT_API_PORT: u16 = 5000;
+pub const PAGE_UI_PORT: u16 = 5001;
+
 #[cfg(test)]
 mod tests {
     use super::*;

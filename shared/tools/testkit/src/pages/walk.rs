@@ -68,6 +68,14 @@ impl Walk {
         self.rewrites.iter().fold(text.to_string(), |text, (from, to)| text.replace(from, to))
     }
 
+    /// The page's workshop port `page_port` (on localhost or 127.0.0.1) is the test's free
+    /// `port`: the test never listens on the workshop's fixed ports.
+    pub fn rewrite_port(&mut self, page_port: u16, port: u16) {
+        for host in ["127.0.0.1", "localhost"] {
+            self.rewrite(&format!("{host}:{page_port}"), &format!("{host}:{port}"));
+        }
+    }
+
     /// A command of the page this test cannot run as written, and why.
     pub fn skip(&mut self, quoted: &str, why: &str) {
         assert!(!why.is_empty(), "say why `{quoted}` is skipped");
