@@ -1,6 +1,8 @@
-//! Transfers under faults: the worker SIGKILLed and restarted five times, the Temporal server
-//! restarted once (same port, same database), the bank failing and losing responses after
-//! committing. Afterwards the books must be exact. A few seeds; each runs on its own server.
+//! Transfers under faults: every transfer asked for through the UI with an Idempotency-Key;
+//! the worker SIGKILLed five times, the account API and the UI three times each (restarted on
+//! the same ports, the bank on the same database), the Temporal server restarted once, the
+//! bank failing and losing responses after committing. Afterwards the books must be exact and
+//! each key must have started one workflow. A few seeds; each runs on its own server.
 
 use proof::chaos::{ChaosConfig, run, summary, verify};
 use temporalio_client::WorkflowExecutionStatus;
@@ -15,6 +17,8 @@ async fn chaos(seed: u64) -> anyhow::Result<()> {
 
     // The faults really happened, and the run exercised both outcomes.
     assert_eq!(outcome.faults.worker_kills, 5);
+    assert_eq!(outcome.faults.account_api_kills, 3);
+    assert_eq!(outcome.faults.ui_kills, 3);
     assert_eq!(outcome.faults.server_restarts, 1);
     assert_eq!(outcome.ids.len(), 200);
     let overdrafts = outcome.plan.iter().filter(|t| t.overdraft).count();
@@ -22,6 +26,7 @@ async fn chaos(seed: u64) -> anyhow::Result<()> {
     assert!(outcome.count(WorkflowExecutionStatus::Failed) >= overdrafts);
     assert!(outcome.count(WorkflowExecutionStatus::Completed) > 150, "most ordinary transfers complete");
     assert!(outcome.retried_attempts > 0, "the bank's failures were retried");
+    assert!(outcome.resent_requests > 0, "the UI's deaths made the driver ask again");
     Ok(())
 }
 

@@ -1,5 +1,6 @@
-//! The faults: the worker SIGKILLed and restarted, the Temporal server stopped and started
-//! again on the same port and database. Each one injected prints one line.
+//! The faults: the worker, the account API or the UI SIGKILLed and started again, the
+//! Temporal server stopped and started again on the same port and database. Each one
+//! injected prints one line.
 
 use std::time::{Duration, Instant};
 
@@ -15,17 +16,21 @@ impl Scene {
     /// Injects fault `number` of `total`, and waits until the system can take the next one.
     pub(super) async fn inject(&mut self, fault: Fault, number: usize, total: usize) -> anyhow::Result<()> {
         let prefix = format!("fault {number}/{total}");
-        let started = self.ids.len();
+        let started = self.started_so_far();
         match fault {
             Fault::KillWorker { down_ms } => {
-                let pid = self.workers.kill().await?;
                 self.counts.worker_kills += 1;
-                let pid = pid.map_or("?".into(), |pid| pid.to_string());
-                self.print(&format!(
-                    "{prefix}: SIGKILL worker (pid {pid}) after {started} transfers started; a new one in {down_ms} ms"
-                ));
-                tokio::time::sleep(Duration::from_millis(down_ms)).await;
-                self.workers.start().await?;
+                self.kill_and_restart(Process::Worker, down_ms, &prefix).await?;
+            }
+            Fault::KillAccountApi { down_ms } => {
+                self.counts.account_api_kills += 1;
+                self.kill_and_restart(Process::AccountApi, down_ms, &prefix).await?;
+                // A new process starts with the flags' settings: the dice are set again.
+                self.bank_dice(self.counts.account_api_kills as u64).await?;
+            }
+            Fault::KillUi { down_ms } => {
+                self.counts.ui_kills += 1;
+                self.kill_and_restart(Process::Ui, down_ms, &prefix).await?;
             }
             Fault::RestartServer => {
                 self.print(&format!(
@@ -36,6 +41,24 @@ impl Scene {
             }
         }
         Ok(())
+    }
+
+    async fn kill_and_restart(&mut self, which: Process, down_ms: u64, prefix: &str) -> anyhow::Result<()> {
+        let pid = self.process(which).kill().await?.map_or("?".into(), |pid| pid.to_string());
+        let (name, started) = (self.process(which).name, self.started_so_far());
+        self.print(&format!(
+            "{prefix}: SIGKILL {name} (pid {pid}) after {started} transfers started; a new one in {down_ms} ms"
+        ));
+        tokio::time::sleep(Duration::from_millis(down_ms)).await;
+        self.process(which).start().await
+    }
+
+    fn process(&mut self, which: Process) -> &mut Restartable {
+        match which {
+            Process::Worker => &mut self.worker,
+            Process::AccountApi => &mut self.account_api,
+            Process::Ui => &mut self.ui,
+        }
     }
 
     async fn restart_server(&mut self) -> anyhow::Result<()> {
@@ -54,8 +77,8 @@ impl Scene {
         {
             self.print("the worker did not resume after the server restart: restarting it");
             self.counts.worker_restarted_for_server = true;
-            self.workers.kill().await?;
-            self.workers.start().await?;
+            self.worker.kill().await?;
+            self.worker.start().await?;
             anyhow::ensure!(
                 worker_picked_up(&self.client, &probe, Duration::from_secs(60)).await,
                 "even a new worker did not pick up work after the server restart"
@@ -67,34 +90,66 @@ impl Scene {
     }
 }
 
-/// The worker process of the moment, and the transcripts of the killed ones.
-pub(super) struct Workers {
+/// Which of module 3's processes a kill hits.
+#[derive(Clone, Copy)]
+enum Process {
+    Worker,
+    AccountApi,
+    Ui,
+}
+
+/// One of module 3's processes as it is at the moment (started again after each kill, with
+/// the same arguments), and the transcripts of its killed predecessors.
+pub(super) struct Restartable {
+    pub name: &'static str,
     binary: String,
+    args: Vec<String>,
     env: Vec<(String, String)>,
+    /// The line it prints once it serves.
+    ready: &'static str,
     current: Option<Program>,
     retired: Vec<Vec<String>>,
 }
 
-impl Workers {
-    pub fn new(binary: &str, env: &[(String, String)]) -> Self {
-        Self { binary: binary.to_string(), env: env.to_vec(), current: None, retired: Vec::new() }
+impl Restartable {
+    pub fn new(name: &'static str, binary: &str, args: &[&str], env: &[(String, String)], ready: &'static str) -> Self {
+        Self {
+            name,
+            binary: binary.to_string(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            env: env.to_vec(),
+            ready,
+            current: None,
+            retired: Vec::new(),
+        }
     }
 
+    /// Starts it, again on the same port if a killed one held it a moment ago.
     pub async fn start(&mut self) -> anyhow::Result<()> {
-        let mut worker = Program::spawn(&self.binary, &["worker"], &self.env)?;
-        worker.wait_for("Worker on").await?;
-        self.current = Some(worker);
-        Ok(())
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let mut last = None;
+        for _ in 0..20 {
+            let mut program = Program::spawn(&self.binary, &args, &self.env)?;
+            match program.wait_for(self.ready).await {
+                Ok(_) => {
+                    self.current = Some(program);
+                    return Ok(());
+                }
+                Err(error) => last = Some(error.context(program.transcript())),
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        Err(last.context("no attempt made")?).with_context(|| format!("starting the {} again", self.name))
     }
 
-    /// SIGKILLs the current worker; returns its pid.
+    /// SIGKILLs it; returns its pid.
     pub async fn kill(&mut self) -> anyhow::Result<Option<u32>> {
-        let Some(mut worker) = self.current.take() else {
+        let Some(mut program) = self.current.take() else {
             return Ok(None);
         };
-        let pid = worker.pid();
-        worker.kill().await?;
-        self.retired.push(worker.lines());
+        let pid = program.pid();
+        program.kill().await?;
+        self.retired.push(program.lines());
         Ok(pid)
     }
 

@@ -1,9 +1,15 @@
 //! The chaos run: many transfers between module 3's ten accounts, some above the balance,
-//! while
+//! each asked for through the Money Transfer UI (`POST /api/transfer`) with its own
+//! `Idempotency-Key`, while
 //!
 //! - the bank fails before changes (500, slow 504) and loses responses *after* committing,
-//! - the worker process (`module03 worker`) is SIGKILLed and restarted at random moments,
+//! - the worker (`module03 worker`), the account API (`module03 account-api`) and the UI
+//!   (`module03 ui`), each its own process, are SIGKILLed at random moments and started
+//!   again on the same port (the account API on the same database file),
 //! - the Temporal dev server is stopped and started again on the same port and database,
+//!
+//! The driver asks again, with the same key, whenever the UI was down or answered 5xx: a
+//! transfer the dead UI had started before it could answer is not started twice.
 //!
 //! followed by the books check ([`verify`]): every workflow closed, overdrafts moved
 //! nothing, every completed transfer is in the ledger exactly once as one withdrawal and one
@@ -12,7 +18,7 @@
 //! so a run can be repeated (the interleaving of concurrent requests still varies).
 //!
 //! The parts: [`plan`] (what happens, from the seed), `run` (the system and the run),
-//! `faults` (kills and the restart, one printed line each), `transfers` (starting and
+//! `faults` (kills and the restart, one printed line each), `transfers` (asking for them,
 //! listing them), [`verify`] (the books check) and `outcome` (what came out, and its summary).
 
 mod faults;
@@ -32,10 +38,12 @@ pub use verify::verify;
 pub struct ChaosConfig {
     pub seed: u64,
     pub transfers: usize,
-    /// Of these, how many are started through the Money Transfer UI right after the Temporal
-    /// server came back (the rest go straight to Temporal at the start).
+    /// Of these, how many are asked for right after the Temporal server came back (the rest
+    /// are spread over the fault window).
     pub late_transfers: usize,
     pub worker_kills: usize,
+    pub account_api_kills: usize,
+    pub ui_kills: usize,
     pub restart_server: bool,
     /// Share of transfers asking for more than the sender can ever have.
     pub overdraft_share: f64,
@@ -56,6 +64,8 @@ impl ChaosConfig {
             transfers: 200,
             late_transfers: 20,
             worker_kills: 5,
+            account_api_kills: 3,
+            ui_kills: 3,
             restart_server: true,
             overdraft_share: 0.1,
             slow_rate: 0.05,

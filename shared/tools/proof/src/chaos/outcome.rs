@@ -12,6 +12,8 @@ use super::Planned;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FaultCounts {
     pub worker_kills: usize,
+    pub account_api_kills: usize,
+    pub ui_kills: usize,
     pub server_restarts: usize,
     /// Whether the worker had to be restarted because it did not resume after the server
     /// restart by itself.
@@ -26,6 +28,8 @@ pub struct ChaosOutcome {
     pub ids: BTreeMap<String, usize>,
     /// Workflow id → final status, as listed by Temporal.
     pub statuses: BTreeMap<String, WorkflowExecutionStatus>,
+    /// Workflow ids Temporal lists more than once: a key that started two transfers.
+    pub listed_twice: Vec<String>,
     /// Workflow id → status as the Money Transfer UI lists it (after the server restart).
     pub ui_statuses: BTreeMap<String, String>,
     pub ledger: Vec<LedgerEntry>,
@@ -33,6 +37,9 @@ pub struct ChaosOutcome {
     pub faults: FaultCounts,
     /// Attempts the workers reported as failed and retried.
     pub retried_attempts: usize,
+    /// Requests the driver sent again, with the same key, because the UI was down or
+    /// answered 5xx.
+    pub resent_requests: usize,
     pub elapsed: Duration,
 }
 
@@ -48,10 +55,12 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
     let overdrafts = outcome.plan.iter().filter(|t| t.overdraft).count();
     let refunds =
         outcome.ledger.iter().filter(|e| e.reference_id.as_deref().is_some_and(|r| r.ends_with("/refund"))).count();
+    let f = &outcome.faults;
     format!(
         "{} transfers in {:.1} s: {} completed, {} failed ({} of them overdrafts by design, {} refunded); \
-         {} ledger entries; worker SIGKILLed {} times, Temporal server restarted {} time(s){}; \
-         {} failed attempts retried by Temporal",
+         {} ledger entries. Faults: worker SIGKILLed {}×, account API SIGKILLed {}×, UI SIGKILLed {}×, \
+         Temporal server restarted {}×{}. {} failed attempts retried by Temporal; {} requests to the UI \
+         sent again with the same Idempotency-Key",
         outcome.ids.len(),
         outcome.elapsed.as_secs_f64(),
         outcome.count(Completed),
@@ -59,13 +68,16 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
         overdrafts,
         refunds,
         outcome.ledger.len(),
-        outcome.faults.worker_kills,
-        outcome.faults.server_restarts,
-        if outcome.faults.worker_restarted_for_server {
+        f.worker_kills,
+        f.account_api_kills,
+        f.ui_kills,
+        f.server_restarts,
+        if f.worker_restarted_for_server {
             " (the worker had to be restarted after it)"
         } else {
             " (the worker and the UI reconnected by themselves)"
         },
         outcome.retried_attempts,
+        outcome.resent_requests,
     )
 }

@@ -19,6 +19,8 @@ pub struct Planned {
     /// More than `from` can ever hold: must fail and move nothing.
     pub overdraft: bool,
     pub late: bool,
+    /// The `Idempotency-Key` the driver sends with it, every time it asks.
+    pub key: String,
 }
 
 /// The seeded plan: who sends what to whom.
@@ -35,6 +37,7 @@ pub fn plan(config: &ChaosConfig) -> Vec<Planned> {
                 amount: Cents::new(rng.random_range(1..=2_000)),
                 overdraft: rng.random::<f64>() < config.overdraft_share,
                 late: i >= config.transfers - config.late_transfers.min(config.transfers),
+                key: format!("chaos-{}-{i}", config.seed),
             }
         })
         .collect();
@@ -53,6 +56,8 @@ pub fn plan(config: &ChaosConfig) -> Vec<Planned> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Fault {
     KillWorker { down_ms: u64 },
+    KillAccountApi { down_ms: u64 },
+    KillUi { down_ms: u64 },
     RestartServer,
 }
 /// When each fault happens, counted from the moment the early transfers are started.
@@ -60,12 +65,19 @@ pub(super) fn schedule(config: &ChaosConfig) -> Vec<(Duration, Fault)> {
     // A different stream from the plan's, so changing the transfer count keeps the timing.
     let mut rng = StdRng::seed_from_u64(config.seed ^ 0x5eed_f417);
     let window = config.fault_window_secs;
-    let mut faults: Vec<(Duration, Fault)> = (0..config.worker_kills)
-        .map(|_| {
+    let mut faults = Vec::new();
+    type Kill = fn(u64) -> Fault;
+    let kills: [(usize, Kill); 3] = [
+        (config.worker_kills, |down_ms| Fault::KillWorker { down_ms }),
+        (config.account_api_kills, |down_ms| Fault::KillAccountApi { down_ms }),
+        (config.ui_kills, |down_ms| Fault::KillUi { down_ms }),
+    ];
+    for (times, kill) in kills {
+        for _ in 0..times {
             let at = Duration::from_secs_f64(rng.random_range(0.5..window));
-            (at, Fault::KillWorker { down_ms: rng.random_range(0..1500) })
-        })
-        .collect();
+            faults.push((at, kill(rng.random_range(0..1500))));
+        }
+    }
     if config.restart_server {
         let at = Duration::from_secs_f64(rng.random_range(0.15 * window..0.5 * window));
         faults.push((at, Fault::RestartServer));
@@ -85,6 +97,12 @@ mod tests {
         assert_eq!(format!("{first:?}"), format!("{again:?}"));
         assert_ne!(format!("{first:?}"), format!("{:?}", plan(&ChaosConfig::new(10))));
         assert_eq!(schedule(&config), schedule(&config));
+        let kinds = |f: fn(&Fault) -> bool| schedule(&config).iter().filter(|(_, fault)| f(fault)).count();
+        assert_eq!(kinds(|f| matches!(f, Fault::KillWorker { .. })), config.worker_kills);
+        assert_eq!(kinds(|f| matches!(f, Fault::KillAccountApi { .. })), config.account_api_kills);
+        assert_eq!(kinds(|f| matches!(f, Fault::KillUi { .. })), config.ui_kills);
+        let keys: std::collections::HashSet<&str> = first.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys.len(), first.len(), "one key per transfer");
         let everything: Cents = INITIAL_BALANCES.iter().map(|(_, c)| *c).sum::<Cents>()
             + first.iter().filter(|t| !t.overdraft).map(|t| t.amount).sum::<Cents>();
         for t in first.iter().filter(|t| t.overdraft) {

@@ -1,18 +1,19 @@
-//! The run: module 3's processes on their own Temporal server and account API, the early
-//! transfers, the faults at their times, the late transfers; then what came out.
+//! The run: module 3's processes on their own Temporal server, the transfers asked for
+//! through the UI while the faults happen at their times, the late transfers; then what
+//! came out.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use bank::{Bank, Cents, RealWorldModeSettings};
+use bank::{AccountClient, Cents, RealWorldModeUpdate};
 use temporalio_client::Client;
-use testkit::{Program, TempDir, TestAccountApi, TestServer, free_port};
-use transfer_ui::cli::INITIAL_BALANCES;
+use testkit::{TempDir, TestServer, free_port};
 
-use super::faults::Workers;
-use super::plan::schedule;
+use super::faults::Restartable;
+use super::plan::{Fault, schedule};
+use super::transfers::Driver;
 use super::{ChaosConfig, ChaosOutcome, FaultCounts, Planned, plan, transfers};
 
 /// The system under chaos, as it is at the moment.
@@ -24,34 +25,67 @@ pub(super) struct Scene {
     pub server_log: PathBuf,
     pub server: Option<TestServer>,
     pub client: Client,
-    pub workers: Workers,
-    pub ui_url: String,
-    pub http: reqwest::Client,
+    pub worker: Restartable,
+    pub account_api: Restartable,
+    pub ui: Restartable,
+    pub bank: AccountClient,
+    pub driver: Driver,
     pub plan: Vec<Planned>,
     /// Workflow id → index into `plan`, for every transfer started so far.
     pub ids: BTreeMap<String, usize>,
     pub late_started: bool,
     pub counts: FaultCounts,
-    seed: u64,
+    config: ChaosConfig,
     started: Instant,
-    verbose: bool,
 }
 
 impl Scene {
     /// A line for a human, with the time since the start, when the run is verbose.
     pub fn say(&self, text: &str) {
-        if self.verbose {
+        if self.config.verbose {
             self.print(text);
         }
     }
 
     /// A line for a human, always. The seed tells apart runs that print side by side.
     pub fn print(&self, text: &str) {
-        println!("[seed {} {:6.1}s] {text}", self.seed, self.started.elapsed().as_secs_f64());
+        println!("[seed {} {:6.1}s] {text}", self.config.seed, self.started.elapsed().as_secs_f64());
+    }
+
+    /// Transfers the UI has confirmed so far.
+    pub fn started_so_far(&self) -> usize {
+        self.driver.confirmed()
+    }
+
+    /// Sets the bank's Real World Mode dice; `round` counts the account API's restarts, so a
+    /// restarted bank does not replay the same failures.
+    pub async fn bank_dice(&self, round: u64) -> anyhow::Result<()> {
+        let c = &self.config;
+        let dice = RealWorldModeUpdate {
+            enabled: Some(true),
+            slow_rate: Some(c.slow_rate),
+            failure_rate: Some(c.failure_rate),
+            slow_secs: Some(c.slow_secs),
+            lost_response_rate: Some(c.lost_response_rate),
+            seed: Some(c.seed.wrapping_mul(1_000).wrapping_add(round)),
+            inject_on_balance: Some(false),
+        };
+        self.bank.update_real_world_mode(&dice).await.context("setting Real World Mode on the account API")?;
+        Ok(())
+    }
+
+    /// The faults, each at its time counted from `from`.
+    async fn inject_all(&mut self, faults: &[(Duration, Fault)], from: Instant) -> anyhow::Result<()> {
+        for (number, (at, fault)) in faults.iter().enumerate() {
+            tokio::time::sleep_until((from + *at).into()).await;
+            self.inject(*fault, number + 1, faults.len()).await?;
+        }
+        Ok(())
     }
 }
 
-/// Runs the whole scenario on its own Temporal server, account API and module 3 processes.
+/// Runs the whole scenario on its own Temporal server, with module 3's account API, UI and
+/// worker as processes of their own.
 pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
     let started = Instant::now();
     let faults = schedule(config);
@@ -63,56 +97,54 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
     let port = free_port()?;
     let server = TestServer::start_logging_to(port, Some(db.clone()), &server_log).await?;
     let client = server.client();
-    let settings = RealWorldModeSettings {
-        enabled: true,
-        slow_rate: config.slow_rate,
-        failure_rate: config.failure_rate,
-        slow_secs: config.slow_secs,
-        lost_response_rate: config.lost_response_rate,
-        seed: Some(config.seed),
-        inject_on_balance: false,
-    };
-    let api = TestAccountApi::start(INITIAL_BALANCES, settings).await?;
+    let (api_port, ui_port) = (free_port()?.to_string(), free_port()?.to_string());
+    let api_url = format!("http://127.0.0.1:{api_port}");
+    let bank_db = dir.path().join("bank.db").display().to_string();
     let mut env = server.program_env();
-    env.push(api.program_env());
+    env.push(("ACCOUNT_API_URL".into(), api_url.clone()));
 
-    let mut workers = Workers::new(&binary, &env);
-    workers.start().await?;
-    let ui_port = free_port()?.to_string();
-    let mut ui = Program::spawn(&binary, &["ui", "--port", &ui_port], &env)?;
-    ui.wait_for("UI ready at").await?;
+    let account_args = ["account-api", "--port", &api_port, "--db", &bank_db];
+    let mut account_api = Restartable::new("account API", &binary, &account_args, &env, "Account API ready at");
+    let mut worker = Restartable::new("worker", &binary, &["worker"], &env, "Worker on");
+    let mut ui = Restartable::new("UI", &binary, &["ui", "--port", &ui_port], &env, "UI ready at");
+    account_api.start().await?;
+    worker.start().await?;
+    ui.start().await?;
+    let ui_url = format!("http://127.0.0.1:{ui_port}");
     let mut scene = Scene {
         port,
         db,
         server_log,
         server: Some(server),
         client,
-        workers,
-        ui_url: format!("http://127.0.0.1:{ui_port}"),
-        http: reqwest::Client::builder().no_proxy().timeout(crate::http::HANG_GUARD).build()?,
+        worker,
+        account_api,
+        ui,
+        bank: AccountClient::new(&api_url),
+        driver: Driver::new(&ui_url)?,
         plan: plan(config),
         ids: BTreeMap::new(),
         late_started: false,
         counts: FaultCounts::default(),
-        seed: config.seed,
+        config: config.clone(),
         started,
-        verbose: config.verbose,
     };
+    scene.bank_dice(0).await?;
     scene.print(&format!("Temporal dev server log: {}", scene.server_log.display()));
-    scene.say(&format!("Temporal on port {port} (database file), account API at {} with Real World Mode on", api.url));
-
-    transfers::start_early(&mut scene).await?;
     scene.say(&format!(
-        "{} transfers started; faults at {:?}",
-        scene.ids.len(),
+        "Temporal on port {port} (database file), account API at {api_url} with Real World Mode on, UI at {ui_url}; \
+         faults at {:?}",
         faults.iter().map(|(at, f)| (at.as_secs_f64(), *f)).collect::<Vec<_>>()
     ));
 
-    let faults_from = Instant::now();
-    for (number, (at, fault)) in faults.iter().enumerate() {
-        tokio::time::sleep_until((faults_from + *at).into()).await;
-        scene.inject(*fault, number + 1, faults.len()).await?;
-    }
+    // The early transfers are asked for over the whole window, so the kills land while
+    // requests are in flight.
+    let (driver, plan) = (scene.driver.clone(), scene.plan.clone());
+    let spread = Duration::from_secs_f64(config.fault_window_secs);
+    let from = Instant::now();
+    let (early, faulted) = tokio::join!(driver.ask_early(&plan, spread), scene.inject_all(&faults, from));
+    scene.ids.extend(early?.into_iter().map(|(i, id)| (id, i)));
+    faulted?;
     if !scene.late_started && config.late_transfers > 0 {
         transfers::start_late(&mut scene).await?;
     }
@@ -125,22 +157,23 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
 
     transfers::wait_all_closed(&scene.client, scene.plan.len()).await?;
     scene.say("every transfer is closed");
-    let statuses = transfers::temporal_statuses(&scene.client).await?;
-    let ui_statuses = transfers::ui_listing(&scene.http, &scene.ui_url).await?;
+    let (statuses, listed_twice) = transfers::temporal_statuses(&scene.client).await?;
+    let ui_statuses = transfers::ui_listing(&scene.driver.http, &ui_url).await?;
     let retried_attempts =
-        scene.workers.transcripts().iter().filter(|l| l.contains("failed, Temporal will retry")).count();
+        scene.worker.transcripts().iter().filter(|l| l.contains("failed, Temporal will retry")).count();
     let outcome = ChaosOutcome {
-        ledger: api.bank.ledger(None)?,
-        balances: balances(&api.bank)?,
+        ledger: scene.bank.ledger(None).await?,
+        balances: balances(&scene.bank).await?,
         plan: std::mem::take(&mut scene.plan),
         ids: std::mem::take(&mut scene.ids),
         statuses,
+        listed_twice,
         ui_statuses,
         faults: scene.counts,
         retried_attempts,
+        resent_requests: scene.driver.resent(),
         elapsed: started.elapsed(),
     };
-    drop(ui);
     drop(scene);
     Ok(outcome)
 }
@@ -154,6 +187,6 @@ fn server_log_file(seed: u64) -> anyhow::Result<PathBuf> {
     Ok(file)
 }
 
-fn balances(bank: &Bank) -> anyhow::Result<BTreeMap<String, Cents>> {
-    Ok(bank.list_accounts()?.into_iter().map(|a| (a.id, a.balance)).collect())
+async fn balances(bank: &AccountClient) -> anyhow::Result<BTreeMap<String, Cents>> {
+    Ok(bank.list_accounts().await?.into_iter().map(|a| (a.id, a.balance)).collect())
 }

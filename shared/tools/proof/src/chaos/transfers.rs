@@ -1,11 +1,13 @@
-//! Starting the plan's transfers (straight to Temporal, or through the Money Transfer UI),
-//! waiting for them to close, and listing them as Temporal and the UI see them.
+//! Asking the Money Transfer UI for the plan's transfers (each with its Idempotency-Key,
+//! asked again with it until the UI answers), waiting for them to close, and listing them
+//! as Temporal and the UI see them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use contract::TransferInput;
 use futures::{StreamExt, TryStreamExt};
 use temporalio_client::{Client, WorkflowCountOptions, WorkflowExecutionStatus, WorkflowListOptions};
 
@@ -13,59 +15,103 @@ use super::Planned;
 use super::run::Scene;
 use crate::MODULE03;
 
-/// The early transfers, straight to Temporal, 16 at a time.
-pub(super) async fn start_early(scene: &mut Scene) -> anyhow::Result<()> {
-    let early: Vec<(usize, TransferInput)> =
-        scene.plan.iter().enumerate().filter(|(_, t)| !t.late).map(|(i, t)| (i, input_of(t))).collect();
-    let client = &scene.client;
-    let started: Vec<(usize, String)> = futures::stream::iter(early)
-        .map(|(i, input)| async move { contract::start_transfer(client, &MODULE03, &input).await.map(|id| (i, id)) })
-        .buffer_unordered(16)
-        .try_collect()
-        .await?;
-    scene.ids.extend(started.into_iter().map(|(i, id)| (id, i)));
-    Ok(())
+/// How long one transfer may go unanswered, across all its requests: a hang guard.
+const ASK_GUARD: Duration = Duration::from_secs(120);
+
+/// What a person (or a browser) does: asks the UI for a transfer and, when the UI was down or
+/// answered 5xx, asks again with the same `Idempotency-Key`.
+#[derive(Clone)]
+pub(super) struct Driver {
+    pub http: reqwest::Client,
+    ui: String,
+    confirmed: Arc<AtomicUsize>,
+    resent: Arc<AtomicUsize>,
+}
+
+impl Driver {
+    pub fn new(ui: &str) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder().no_proxy().timeout(crate::http::HANG_GUARD).build()?;
+        Ok(Self { http, ui: ui.to_string(), confirmed: Arc::default(), resent: Arc::default() })
+    }
+
+    /// Transfers the UI has confirmed.
+    pub fn confirmed(&self) -> usize {
+        self.confirmed.load(Ordering::SeqCst)
+    }
+
+    /// Requests sent again because the one before got no answer or a 5xx.
+    pub fn resent(&self) -> usize {
+        self.resent.load(Ordering::SeqCst)
+    }
+
+    /// The ordinary (not late) transfers, spread evenly over `spread`, 8 at a time; returns
+    /// (index into the plan, workflow id).
+    pub async fn ask_early(&self, plan: &[Planned], spread: Duration) -> anyhow::Result<Vec<(usize, String)>> {
+        let early: Vec<(usize, &Planned)> = plan.iter().enumerate().filter(|(_, t)| !t.late).collect();
+        let (from, pace) = (Instant::now(), spread.div_f64(early.len().max(1) as f64));
+        futures::stream::iter(early.into_iter().enumerate())
+            .map(|(n, (i, t))| async move {
+                tokio::time::sleep_until((from + pace * n as u32).into()).await;
+                self.ask(t).await.map(|id| (i, id))
+            })
+            .buffer_unordered(8)
+            .try_collect()
+            .await
+    }
+
+    /// `POST /api/transfer` with the transfer's key until the UI answers; the workflow id.
+    async fn ask(&self, t: &Planned) -> anyhow::Result<String> {
+        let body = serde_json::json!({"from_account": t.from, "to_account": t.to, "amount": t.amount});
+        let guard = Instant::now();
+        loop {
+            let sent =
+                self.http.post(format!("{}/api/transfer", self.ui)).header("Idempotency-Key", &t.key).json(&body);
+            let failure = match sent.send().await {
+                Err(error) => format!("no answer: {error}"),
+                Ok(answer) => {
+                    let status = answer.status();
+                    match answer.json::<serde_json::Value>().await {
+                        Ok(json) if status.is_success() => {
+                            let id = json["workflow_id"].as_str().context("no workflow_id")?;
+                            anyhow::ensure!(
+                                id == contract::keyed_workflow_id(&t.key),
+                                "key {} named workflow {id}, not its own",
+                                t.key
+                            );
+                            self.confirmed.fetch_add(1, Ordering::SeqCst);
+                            return Ok(id.to_string());
+                        }
+                        Ok(json) if status.is_server_error() => format!("{status} {json}"),
+                        Ok(json) => bail!("POST /api/transfer {body} (key {}): {status} {json}", t.key),
+                        Err(error) => format!("{status}, the answer cut off: {error}"),
+                    }
+                }
+            };
+            if guard.elapsed() > ASK_GUARD {
+                bail!("POST /api/transfer {body} (key {}) unanswered for {ASK_GUARD:?}; last: {failure}", t.key);
+            }
+            self.resent.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
 }
 
 /// The late transfers, through the UI; returns the id of the first one.
 pub(super) async fn start_late(scene: &mut Scene) -> anyhow::Result<Option<String>> {
-    let late = start_through_ui(&scene.http, &scene.ui_url, &scene.plan).await?;
+    let driver = scene.driver.clone();
+    let late: Vec<(usize, String)> = futures::stream::iter(scene.plan.iter().enumerate().filter(|(_, t)| t.late))
+        .map(|(i, t)| {
+            let driver = &driver;
+            async move { driver.ask(t).await.map(|id| (i, id)) }
+        })
+        .buffered(8)
+        .try_collect()
+        .await?;
     scene.late_started = true;
     scene.say(&format!("the UI started {} more transfers", late.len()));
     let first = late.first().map(|(_, id)| id.clone());
     scene.ids.extend(late.into_iter().map(|(i, id)| (id, i)));
     Ok(first)
-}
-
-fn input_of(t: &Planned) -> TransferInput {
-    TransferInput { from_account: t.from.clone(), to_account: t.to.clone(), amount: t.amount }
-}
-
-/// Starts the late transfers with `POST /api/transfer`, 8 at a time. The UI may answer 502
-/// while its connection to Temporal comes back: that is retried (within a hang guard).
-async fn start_through_ui(http: &reqwest::Client, ui: &str, plan: &[Planned]) -> anyhow::Result<Vec<(usize, String)>> {
-    let late: Vec<(usize, &Planned)> = plan.iter().enumerate().filter(|(_, t)| t.late).collect();
-    futures::stream::iter(late)
-        .map(|(i, t)| async move {
-            let body = serde_json::json!({"from_account": t.from, "to_account": t.to, "amount": t.amount});
-            let guard = Instant::now();
-            loop {
-                let answer = http.post(format!("{ui}/api/transfer")).json(&body).send().await?;
-                let status = answer.status().as_u16();
-                let json: serde_json::Value = answer.json().await?;
-                if status == 200 {
-                    let id = json["workflow_id"].as_str().context("no workflow_id")?.to_string();
-                    return anyhow::Ok((i, id));
-                }
-                if status != 502 || guard.elapsed() > Duration::from_secs(60) {
-                    bail!("POST /api/transfer {body}: {status} {json}");
-                }
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        })
-        .buffer_unordered(8)
-        .try_collect()
-        .await
 }
 
 fn every_transfer() -> String {
@@ -92,16 +138,19 @@ pub(super) async fn wait_all_closed(client: &Client, expected: usize) -> anyhow:
     }
 }
 
-/// Workflow id → final status, as Temporal lists them.
-pub(super) async fn temporal_statuses(client: &Client) -> anyhow::Result<BTreeMap<String, WorkflowExecutionStatus>> {
-    let mut statuses = BTreeMap::new();
+/// Workflow id → final status, as Temporal lists them, and the ids it lists more than once
+/// (a transfer started twice).
+pub(super) async fn temporal_statuses(
+    client: &Client,
+) -> anyhow::Result<(BTreeMap<String, WorkflowExecutionStatus>, Vec<String>)> {
+    let (mut statuses, mut twice) = (BTreeMap::new(), Vec::new());
     let mut listed = client.list_workflows(every_transfer(), WorkflowListOptions::default());
     while let Some(execution) = listed.try_next().await? {
         if statuses.insert(execution.id().to_string(), execution.status()).is_some() {
-            bail!("Temporal lists {} twice", execution.id());
+            twice.push(execution.id().to_string());
         }
     }
-    Ok(statuses)
+    Ok((statuses, twice))
 }
 
 /// Workflow id → status, as the page sees it.

@@ -21,6 +21,15 @@ pub fn verify(outcome: &ChaosOutcome) -> Vec<String> {
             outcome.ids.len()
         ));
     }
+    // One workflow per key: the key names it, and Temporal started it once.
+    for id in &outcome.listed_twice {
+        problems.push(format!("Temporal lists {id} more than once: a key started two transfers"));
+    }
+    for (id, index) in &outcome.ids {
+        if *id != contract::keyed_workflow_id(&outcome.plan[*index].key) {
+            problems.push(format!("{id} is not the workflow of key {}", outcome.plan[*index].key));
+        }
+    }
     for id in outcome.ids.keys() {
         match outcome.statuses.get(id) {
             None => problems.push(format!("{id} is not listed by Temporal")),
@@ -139,24 +148,29 @@ mod tests {
             amount: Cents::new(cents),
             overdraft,
             late: false,
+            key: String::new(),
         };
-        let plan = vec![
+        let mut plan = vec![
             planned("account_A", "account_B", 1_050, false),
             planned("account_E", "account_A", 9_999_999, true),
             planned("account_C", "account_D", 700, false),
         ];
+        for (i, t) in plan.iter_mut().enumerate() {
+            t.key = format!("t-{}", i + 1);
+        }
         let ids: BTreeMap<String, usize> =
-            [("t-1", 0), ("t-2", 1), ("t-3", 2)].map(|(id, i)| (id.to_string(), i)).into();
+            plan.iter().enumerate().map(|(i, t)| (contract::keyed_workflow_id(&t.key), i)).collect();
         let statuses = [
-            ("t-1", WorkflowExecutionStatus::Completed),
-            ("t-2", WorkflowExecutionStatus::Failed),
-            ("t-3", WorkflowExecutionStatus::Failed),
+            ("transfer-key-t-1", WorkflowExecutionStatus::Completed),
+            ("transfer-key-t-2", WorkflowExecutionStatus::Failed),
+            ("transfer-key-t-3", WorkflowExecutionStatus::Failed),
         ]
         .map(|(id, s)| (id.to_string(), s))
         .into();
-        let ui_statuses = [("t-1", "COMPLETED"), ("t-2", "FAILED"), ("t-3", "FAILED")]
-            .map(|(id, s)| (id.to_string(), s.to_string()))
-            .into();
+        let ui_statuses =
+            [("transfer-key-t-1", "COMPLETED"), ("transfer-key-t-2", "FAILED"), ("transfer-key-t-3", "FAILED")]
+                .map(|(id, s)| (id.to_string(), s.to_string()))
+                .into();
         let entry = |id: i64, reference: &str, account: &str, kind: EntryKind, cents: i64, previous: i64| {
             let new = if kind == EntryKind::Withdraw { previous - cents } else { previous + cents };
             LedgerEntry {
@@ -171,10 +185,10 @@ mod tests {
             }
         };
         let ledger = vec![
-            entry(1, "t-1/withdraw", "account_A", EntryKind::Withdraw, 1_050, 100_000),
-            entry(2, "t-1/deposit", "account_B", EntryKind::Deposit, 1_050, 50_000),
-            entry(3, "t-3/withdraw", "account_C", EntryKind::Withdraw, 700, 75_000),
-            entry(4, "t-3/refund", "account_C", EntryKind::Deposit, 700, 74_300),
+            entry(1, "transfer-key-t-1/withdraw", "account_A", EntryKind::Withdraw, 1_050, 100_000),
+            entry(2, "transfer-key-t-1/deposit", "account_B", EntryKind::Deposit, 1_050, 50_000),
+            entry(3, "transfer-key-t-3/withdraw", "account_C", EntryKind::Withdraw, 700, 75_000),
+            entry(4, "transfer-key-t-3/refund", "account_C", EntryKind::Deposit, 700, 74_300),
         ];
         let mut balances: BTreeMap<String, Cents> =
             INITIAL_BALANCES.iter().map(|(id, c)| (id.to_string(), *c)).collect();
@@ -184,11 +198,13 @@ mod tests {
             plan,
             ids,
             statuses,
+            listed_twice: Vec::new(),
             ui_statuses,
             ledger,
             balances,
             faults: FaultCounts::default(),
             retried_attempts: 0,
+            resent_requests: 0,
             elapsed: Duration::ZERO,
         }
     }
@@ -215,19 +231,25 @@ mod tests {
                 *o.balances.get_mut("account_J").unwrap() = o.balances["account_J"] + Cents::new(1);
             }),
             ("an overdraft that completed", |o| {
-                o.statuses.insert("t-2".into(), WorkflowExecutionStatus::Completed);
+                o.statuses.insert("transfer-key-t-2".into(), WorkflowExecutionStatus::Completed);
             }),
             ("a transfer still running", |o| {
-                o.statuses.insert("t-1".into(), WorkflowExecutionStatus::Running);
+                o.statuses.insert("transfer-key-t-1".into(), WorkflowExecutionStatus::Running);
             }),
             ("a refund missing", |o| {
                 o.ledger.remove(3);
             }),
             ("the UI disagreeing with Temporal", |o| {
-                o.ui_statuses.insert("t-1".into(), "RUNNING".into());
+                o.ui_statuses.insert("transfer-key-t-1".into(), "RUNNING".into());
+            }),
+            ("a key that started two transfers", |o| {
+                o.listed_twice.push("transfer-key-t-1".into());
+            }),
+            ("a transfer under another key's name", |o| {
+                o.plan[0].key = "t-9".into();
             }),
             ("a transfer Temporal does not know", |o| {
-                o.statuses.remove("t-3");
+                o.statuses.remove("transfer-key-t-3");
             }),
         ];
         for (what, mutate) in mutations {
