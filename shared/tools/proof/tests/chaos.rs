@@ -27,6 +27,9 @@ async fn chaos(seed: u64) -> anyhow::Result<()> {
     assert!(outcome.count(WorkflowExecutionStatus::Completed) > 150, "most ordinary transfers complete");
     assert!(outcome.retried_attempts > 0, "the bank's failures were retried");
     assert!(outcome.resent_requests > 0, "the UI's deaths made the driver ask again");
+    let dropped = outcome.plan.iter().filter(|t| t.first_answer_lost).count();
+    assert!(dropped > 0, "the plan drops some answers");
+    assert!(outcome.answered_again >= dropped, "each dropped answer was asked again and found its transfer started");
     Ok(())
 }
 

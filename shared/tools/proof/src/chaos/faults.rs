@@ -149,6 +149,8 @@ impl Restartable {
         };
         let pid = program.pid();
         program.kill().await?;
+        // Reads what it printed before it died, to the end.
+        program.wait_exit().await?;
         self.retired.push(program.lines());
         Ok(pid)
     }

@@ -8,8 +8,9 @@
 //!   again on the same port (the account API on the same database file),
 //! - the Temporal dev server is stopped and started again on the same port and database,
 //!
-//! The driver asks again, with the same key, whenever the UI was down or answered 5xx: a
-//! transfer the dead UI had started before it could answer is not started twice.
+//! The driver asks again, with the same key, whenever the UI was down or answered 5xx, and
+//! drops a few of the UI's answers on purpose: a transfer the UI had started before its
+//! answer was lost is not started twice.
 //!
 //! followed by the books check ([`verify`]): every workflow closed, overdrafts moved
 //! nothing, every completed transfer is in the ledger exactly once as one withdrawal and one
@@ -50,6 +51,8 @@ pub struct ChaosConfig {
     pub slow_rate: f64,
     pub failure_rate: f64,
     pub lost_response_rate: f64,
+    /// Share of transfers whose first answer from the UI the driver drops (and asks again).
+    pub lost_answer_share: f64,
     pub slow_secs: u64,
     /// The kills and the restart happen within this many seconds of the start.
     pub fault_window_secs: f64,
@@ -71,6 +74,7 @@ impl ChaosConfig {
             slow_rate: 0.05,
             failure_rate: 0.15,
             lost_response_rate: 0.1,
+            lost_answer_share: 0.05,
             slow_secs: 1,
             fault_window_secs: 25.0,
             verbose: false,

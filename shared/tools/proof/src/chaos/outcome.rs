@@ -40,6 +40,9 @@ pub struct ChaosOutcome {
     /// Requests the driver sent again, with the same key, because the UI was down or
     /// answered 5xx.
     pub resent_requests: usize,
+    /// Of those, how many found their transfer already started (the UI had started it, then
+    /// died or lost its answer) and were answered with it instead of a second start.
+    pub answered_again: usize,
     pub elapsed: Duration,
 }
 
@@ -60,7 +63,8 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
         "{} transfers in {:.1} s: {} completed, {} failed ({} of them overdrafts by design, {} refunded); \
          {} ledger entries. Faults: worker SIGKILLed {}×, account API SIGKILLed {}×, UI SIGKILLed {}×, \
          Temporal server restarted {}×{}. {} failed attempts retried by Temporal; {} requests to the UI \
-         sent again with the same Idempotency-Key",
+         sent again with the same Idempotency-Key ({} answers dropped on purpose), {} of them for a transfer \
+         already started",
         outcome.ids.len(),
         outcome.elapsed.as_secs_f64(),
         outcome.count(Completed),
@@ -79,5 +83,7 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
         },
         outcome.retried_attempts,
         outcome.resent_requests,
+        outcome.plan.iter().filter(|t| t.first_answer_lost).count(),
+        outcome.answered_again,
     )
 }

@@ -21,6 +21,9 @@ pub struct Planned {
     pub late: bool,
     /// The `Idempotency-Key` the driver sends with it, every time it asks.
     pub key: String,
+    /// The driver drops the UI's first answer, as a browser whose connection broke, and asks
+    /// again: the key must bring back the transfer already started.
+    pub first_answer_lost: bool,
 }
 
 /// The seeded plan: who sends what to whom.
@@ -38,6 +41,7 @@ pub fn plan(config: &ChaosConfig) -> Vec<Planned> {
                 overdraft: rng.random::<f64>() < config.overdraft_share,
                 late: i >= config.transfers - config.late_transfers.min(config.transfers),
                 key: format!("chaos-{}-{i}", config.seed),
+                first_answer_lost: false,
             }
         })
         .collect();
@@ -49,6 +53,11 @@ pub fn plan(config: &ChaosConfig) -> Vec<Planned> {
     }
     for t in transfers.iter_mut().filter(|t| t.overdraft) {
         t.amount = ceiling[&t.from] + Cents::new(rng.random_range(1..=10_000));
+    }
+    // Its own stream, so the share leaves the transfers as they were.
+    let mut lost = StdRng::seed_from_u64(config.seed ^ 0x1057_a45e);
+    for t in &mut transfers {
+        t.first_answer_lost = lost.random::<f64>() < config.lost_answer_share;
     }
     transfers
 }

@@ -172,6 +172,13 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
         faults: scene.counts,
         retried_attempts,
         resent_requests: scene.driver.resent(),
+        // The UI says so when a key's transfer had been started by a request it never answered.
+        answered_again: scene
+            .ui
+            .transcripts()
+            .iter()
+            .filter(|l| l.contains("started before with this Idempotency-Key"))
+            .count(),
         elapsed: started.elapsed(),
     };
     drop(scene);

@@ -149,6 +149,7 @@ mod tests {
             overdraft,
             late: false,
             key: String::new(),
+            first_answer_lost: false,
         };
         let mut plan = vec![
             planned("account_A", "account_B", 1_050, false),
@@ -205,6 +206,7 @@ mod tests {
             faults: FaultCounts::default(),
             retried_attempts: 0,
             resent_requests: 0,
+            answered_again: 0,
             elapsed: Duration::ZERO,
         }
     }
