@@ -160,7 +160,7 @@ async fn bad_input_is_refused_and_starts_nothing() -> anyhow::Result<()> {
         assert!(!answer["error"].as_str().unwrap_or_default().is_empty(), "{body} -> {answer}");
     }
     let not_json = ui.http.post(format!("{}/api/transfer", ui.services.ui_url)).body("amount=5").send().await?;
-    assert_eq!(not_json.status().as_u16(), 400);
+    assert_eq!(not_json.status().as_u16(), 415, "only JSON is taken: a web page cannot post it cross-site");
     let unknown = ui.http.get(format!("{}/api/nothing-here", ui.services.ui_url)).send().await?;
     assert_eq!(unknown.status().as_u16(), 404);
 

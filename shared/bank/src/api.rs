@@ -11,12 +11,16 @@
 //! | `POST /admin/reset`                | initial balances, empty ledger       |
 //! | `GET/POST /admin/real-world-mode`  | switch failure injection on and off  |
 //!
+//! Every request passes the [`front_door`] first: a foreign `Host` is refused, and so is a
+//! POST that is not JSON or comes from another site's page.
+//!
 //! A withdraw or deposit is handled in this order: check the input (bad
 //! input is always a clear 400, even in Real World Mode), roll for an
 //! injected failure, move the money, and finally roll for a lost response.
 
 mod error;
 pub mod extract;
+pub mod front_door;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,7 +30,7 @@ use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Json, Router, middleware};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 use tracing::{debug, info, warn};
@@ -34,6 +38,7 @@ use tracing::{debug, info, warn};
 pub use error::ApiError;
 pub use extract::is_valid_account_id;
 use extract::{AccountId, JsonBody, MoveMoney, MoveMoneyBody};
+use front_door::FrontDoor;
 
 use crate::chaos::{InjectedFailure, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate, Target};
 use crate::db::{Account, Bank, BankError, EntryKind, LedgerEntry, Receipt};
@@ -58,8 +63,8 @@ struct AppState {
 /// Bank calls allowed on tokio's blocking threads at once.
 const BANK_SLOTS: usize = 2;
 
-/// All routes, ready to serve.
-pub fn router(bank: Bank, real_world_mode: RealWorldMode) -> Router {
+/// All routes, behind the front door, ready to serve.
+pub fn router(bank: Bank, real_world_mode: RealWorldMode, door: FrontDoor) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/accounts", get(list_accounts))
@@ -72,6 +77,7 @@ pub fn router(bank: Bank, real_world_mode: RealWorldMode) -> Router {
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(door, front_door::admit))
         .with_state(AppState { bank, real_world_mode, bank_slots: Arc::new(Semaphore::new(BANK_SLOTS)) })
 }
 

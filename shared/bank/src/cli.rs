@@ -1,11 +1,12 @@
-//! Command-line options every module's programs share, so `--port`, `--db`, `--api-url`
-//! and the Real World Mode flags mean the same thing everywhere.
+//! Command-line options every module's programs share, so `--port`, `--db`, `--api-url`,
+//! `--allowed-host` and the Real World Mode flags mean the same thing everywhere.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
 
+use crate::api::front_door::{ALLOWED_HOST_FLAG, ALLOWED_HOSTS_ENV};
 use crate::chaos::RealWorldModeSettings;
 use crate::client::AccountClient;
 use crate::money::Cents;
@@ -41,6 +42,18 @@ pub struct AccountApiArgs {
     pub port: u16,
     #[command(flatten)]
     pub bank: BankArgs,
+    #[command(flatten)]
+    pub allowed: AllowedHostsArgs,
+}
+
+/// The hosts a server answers to besides its loopback names and its listen address: the same
+/// flag for the account API and the Money Transfer UI (see `bank::api::front_door`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct AllowedHostsArgs {
+    /// Also answer to this host name (repeatable; `ALLOWED_HOSTS` takes a comma-separated list).
+    /// `.example.com` or `*.example.com` allows every name under example.com, e.g. a proxy's.
+    #[arg(long = ALLOWED_HOST_FLAG, env = ALLOWED_HOSTS_ENV, value_delimiter = ',', value_name = "HOST")]
+    pub hosts: Vec<String>,
 }
 
 /// The bank's database and Real World Mode: the same flags for the account API alone and
@@ -85,6 +98,7 @@ impl AccountApiArgs {
             db_path: bank.db.clone().unwrap_or_else(|| default_db.to_path_buf()),
             initial_balances: initial_balances.iter().map(|(id, cents)| (id.to_string(), *cents)).collect(),
             closed_accounts: Vec::new(),
+            allowed_hosts: self.allowed.hosts.clone(),
             real_world_mode: RealWorldModeSettings {
                 enabled: bank.real_world_mode || real_world_mode_in_source,
                 slow_secs: bank.slow_secs,

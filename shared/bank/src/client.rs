@@ -162,7 +162,8 @@ impl AccountClient {
 
     /// Back to the initial balances with an empty ledger.
     pub async fn reset(&self) -> Result<ResetResponse, ClientError> {
-        self.send(self.request(Method::POST, "/admin/reset")).await
+        // An empty JSON object: the account API takes only JSON posts (see api::front_door).
+        self.send(self.request(Method::POST, "/admin/reset").json(&serde_json::json!({}))).await
     }
 
     pub async fn real_world_mode(&self) -> Result<RealWorldModeSettings, ClientError> {

@@ -10,6 +10,7 @@ use anyhow::{Context, anyhow};
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::api::front_door::FrontDoor;
 use crate::chaos::{RealWorldMode, RealWorldModeSettings};
 use crate::db::Bank;
 use crate::money::Cents;
@@ -30,6 +31,8 @@ pub struct AccountApiConfig {
     /// deposits and withdrawals for good.
     pub closed_accounts: Vec<String>,
     pub real_world_mode: RealWorldModeSettings,
+    /// Hosts to answer to besides loopback and the listen address (see [`FrontDoor`]).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for AccountApiConfig {
@@ -41,6 +44,7 @@ impl Default for AccountApiConfig {
             initial_balances: DEFAULT_INITIAL_BALANCES.iter().map(|(id, cents)| (id.to_string(), *cents)).collect(),
             closed_accounts: Vec::new(),
             real_world_mode: RealWorldModeSettings::default(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -89,7 +93,8 @@ pub async fn bind(config: &AccountApiConfig) -> anyhow::Result<BoundAccountApi> 
     })?;
     let address = listener.local_addr()?;
 
-    let router = crate::api::router(bank.clone(), real_world_mode.clone());
+    let door = FrontDoor::new(address.ip(), &config.allowed_hosts);
+    let router = crate::api::router(bank.clone(), real_world_mode.clone(), door);
     Ok(BoundAccountApi { listener, address, router, bank, real_world_mode })
 }
 

@@ -107,4 +107,7 @@ pub mod codes {
     pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
     pub const GATEWAY_TIMEOUT: &str = "gateway_timeout";
     pub const INTERNAL_ERROR: &str = "internal_error";
+    pub const FORBIDDEN_HOST: &str = "forbidden_host";
+    pub const CROSS_SITE_REQUEST: &str = "cross_site_request";
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
 }

@@ -27,8 +27,8 @@ const BAD_BODIES: &[(&str, Option<&str>, &str, u16, &str)] = &[
     ("not an object", Some("application/json"), "[10]", 400, "bad_request"),
     ("empty body", Some("application/json"), "", 400, "bad_request"),
     ("trailing garbage", Some("application/json"), r#"{"amount": 10} x"#, 400, "bad_request"),
-    ("text content type", Some("text/plain"), r#"{"amount": 10}"#, 400, "bad_request"),
-    ("no content type", None, r#"{"amount": 10}"#, 400, "bad_request"),
+    ("text content type", Some("text/plain"), r#"{"amount": 10}"#, 415, "unsupported_media_type"),
+    ("no content type", None, r#"{"amount": 10}"#, 415, "unsupported_media_type"),
 ];
 
 #[tokio::test]

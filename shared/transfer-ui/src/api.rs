@@ -5,9 +5,10 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Json, Router, middleware};
 use bank::api::ApiError;
 use bank::api::extract::{AccountId, JsonBody};
+use bank::api::front_door::{self, FrontDoor};
 use bank::{AccountClient, Cents, ClientError};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -29,7 +30,9 @@ pub struct AppState {
     pub namespace: String,
 }
 
-pub fn router(state: AppState) -> Router {
+/// All routes, behind the account API's front door (a foreign `Host`, a POST that is not JSON
+/// or comes from another site's page: refused before any handler runs).
+pub fn router(state: AppState, door: FrontDoor) -> Router {
     Router::new()
         .route("/", get(|| async { page(INDEX_HTML, "text/html; charset=utf-8") }))
         .route("/app.js", get(|| async { page(APP_JS, "text/javascript; charset=utf-8") }))
@@ -44,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/reset", post(reset))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such page or API route") })
         .layer(DefaultBodyLimit::max(bank::api::MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(door, front_door::admit))
         .with_state(state)
 }
 

@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use bank::AccountClient;
+use bank::api::front_door::FrontDoor;
+use bank::cli::AllowedHostsArgs;
 use clap::Args;
 use temporalio_client::Client;
 use tokio::net::TcpListener;
@@ -20,6 +22,8 @@ pub struct UiArgs {
     pub host: String,
     #[arg(long, default_value_t = 5001)]
     pub port: u16,
+    #[command(flatten)]
+    pub allowed: AllowedHostsArgs,
 }
 
 /// Everything the UI server needs.
@@ -28,12 +32,15 @@ pub struct UiConfig {
     pub port: u16,
     pub module: Module,
     pub bank: AccountClient,
+    /// Hosts to answer to besides loopback and the listen address (see [`FrontDoor`]).
+    pub allowed_hosts: Vec<String>,
 }
 
 pub struct BoundUi {
     listener: TcpListener,
     pub address: SocketAddr,
     state: AppState,
+    door: FrontDoor,
 }
 
 pub async fn bind(config: UiConfig, client: Client, target: &TemporalTarget) -> anyhow::Result<BoundUi> {
@@ -53,7 +60,8 @@ pub async fn bind(config: UiConfig, client: Client, target: &TemporalTarget) -> 
         web_ui_url: target.ui_url.clone(),
         namespace: target.namespace.clone(),
     };
-    Ok(BoundUi { listener, address, state })
+    let door = FrontDoor::new(address.ip(), &config.allowed_hosts);
+    Ok(BoundUi { listener, address, state, door })
 }
 
 impl BoundUi {
@@ -65,7 +73,7 @@ impl BoundUi {
     }
 
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await?;
+        axum::serve(self.listener, router(self.state, self.door)).with_graceful_shutdown(shutdown).await?;
         Ok(())
     }
 }
@@ -74,7 +82,8 @@ impl BoundUi {
 pub async fn run(args: UiArgs, api: bank::cli::ApiUrlArgs, module: Module) -> anyhow::Result<()> {
     workshop::logging::init();
     let (client, target) = workshop::connect().await?;
-    let config = UiConfig { host: args.host, port: args.port, module, bank: api.client() };
+    let config =
+        UiConfig { host: args.host, port: args.port, module, bank: api.client(), allowed_hosts: args.allowed.hosts };
     let ui = bind(config, client, &target).await?;
     println!("UI ready at {} (account API at {}). Ctrl-C stops it.", ui.url(), api.api_url);
     ui.serve(workshop::stop_requested()).await

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use bank::Cents;
-use bank::cli::{AccountApiArgs, ApiUrlArgs, BankArgs};
+use bank::cli::{AccountApiArgs, AllowedHostsArgs, ApiUrlArgs, BankArgs};
 use clap::Args;
 use temporalio_client::Client;
 use temporalio_sdk::Worker;
@@ -30,6 +30,9 @@ pub struct ServicesArgs {
     /// The bank's database and Real World Mode (the page's toggle switches it at run time).
     #[command(flatten)]
     pub bank: BankArgs,
+    /// Both servers answer to these hosts too.
+    #[command(flatten)]
+    pub allowed: AllowedHostsArgs,
     /// Start only the account API and the UI. Run the worker apart (the `worker`
     /// subcommand), so you can stop and restart it while transfers are in flight.
     #[arg(long)]
@@ -49,15 +52,21 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     let (client, target) = workshop::connect().await?;
     println!("Temporal: {} (namespace {})", target.address, target.namespace);
 
-    let api_args = AccountApiArgs { host: args.host.clone(), port: args.api_port, bank: args.bank };
+    let api_args =
+        AccountApiArgs { host: args.host.clone(), port: args.api_port, bank: args.bank, allowed: args.allowed.clone() };
     // The balance reads stay reliable here, or the page would be unusable in Real World Mode.
     let config = api_args.config(parts.default_db, parts.initial_balances, false, false);
     let account_api = bank::bind(&config).await?;
     let api_url = ApiUrlArgs { api_url: format!("http://127.0.0.1:{}", account_api.local_addr().port()) };
     println!("Account API ready at {} (database {})", account_api.url(), workshop::paths::display(&config.db_path));
 
-    let ui_config =
-        UiConfig { host: args.host.clone(), port: args.ui_port, module: parts.module, bank: api_url.client() };
+    let ui_config = UiConfig {
+        host: args.host.clone(),
+        port: args.ui_port,
+        module: parts.module,
+        bank: api_url.client(),
+        allowed_hosts: args.allowed.hosts,
+    };
     let ui = crate::server::bind(ui_config, client.clone(), &target).await?;
     let ui_url = ui.url();
 

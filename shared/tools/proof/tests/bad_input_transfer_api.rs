@@ -91,7 +91,9 @@ fn transfer_api_refuses_bad_input_and_starts_nothing_for_it() {
                 check(answer.status == 200, format!("a valid transfer was refused: {text}"))?;
                 accepted.borrow_mut().push(answer.json().unwrap()["workflow_id"].as_str().unwrap().to_string());
             } else {
-                check(is_json_error(&answer) && answer.status == 400, format!("expected a JSON 400: {text}"))?;
+                // The front door refuses a body that is not JSON (415) before any other check.
+                let status = if case.content_type == Some("application/json") { 400 } else { 415 };
+                check(is_json_error(&answer) && answer.status == status, format!("expected a JSON {status}: {text}"))?;
             }
             Ok(())
         })
@@ -171,7 +173,7 @@ fn transfer_api_ids_sizes_types_and_routes() {
         assert_eq!(answer.status, 413, "{path}: {}", answer.text());
         assert!(is_json_error(&answer) && answer.json().unwrap()["code"] == "payload_too_large", "{}", answer.text());
     }
-    // Wrong content types: 400 in JSON.
+    // Wrong content types: 415 in JSON (a page on another site could send them without asking).
     for content_type in
         [Some("text/plain"), Some("application/x-www-form-urlencoded"), Some("multipart/form-data; boundary=x"), None]
     {
@@ -182,14 +184,14 @@ fn transfer_api_ids_sizes_types_and_routes() {
             br#"{"from_account": "account_A", "to_account": "account_B", "amount": 1}"#,
         );
         assert!(
-            is_json_error(&answer) && answer.status == 400,
+            is_json_error(&answer) && answer.status == 415,
             "{content_type:?} → {} {}",
             answer.status,
             answer.text()
         );
         let answer = send("POST", "/api/real-world-mode", content_type, br#"{"enabled": true}"#);
         assert!(
-            is_json_error(&answer) && answer.status == 400,
+            is_json_error(&answer) && answer.status == 415,
             "{content_type:?} → {} {}",
             answer.status,
             answer.text()

@@ -28,15 +28,20 @@ impl TestAccountApi {
         closed_accounts: &[&str],
         real_world_mode: RealWorldModeSettings,
     ) -> anyhow::Result<Self> {
-        let dir = TempDir::new("bank")?;
         let config = AccountApiConfig {
-            host: "127.0.0.1".into(),
-            port: 0,
-            db_path: dir.path().join("bank.db"),
             initial_balances: initial_balances.iter().map(|(id, c)| (id.to_string(), *c)).collect(),
             closed_accounts: closed_accounts.iter().map(|id| id.to_string()).collect(),
             real_world_mode,
+            ..AccountApiConfig::default()
         };
+        Self::start_configured(config).await
+    }
+
+    /// Starts an API with this configuration, but on a free loopback port with its own database.
+    pub async fn start_configured(config: AccountApiConfig) -> anyhow::Result<Self> {
+        let dir = TempDir::new("bank")?;
+        let config =
+            AccountApiConfig { host: "127.0.0.1".into(), port: 0, db_path: dir.path().join("bank.db"), ..config };
         let api = bank::bind(&config).await?;
         let (url, bank, real_world_mode) = (api.url(), api.bank(), api.real_world_mode());
         let (stop, stopped) = oneshot::channel::<()>();

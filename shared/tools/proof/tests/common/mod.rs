@@ -1,8 +1,10 @@
 //! What the bad-input tests share: the proptest runner, a runtime for the servers, the JSON
-//! error shape every refusal must have, and hostile account ids.
+//! error shape every refusal must have, and hostile account ids; and the cross-site requests.
 
 // Each test file uses only some of these.
 #![allow(dead_code)]
+
+pub mod cross_site;
 
 use proof::http::{Answer, encode_segment};
 use proptest::prelude::*;
