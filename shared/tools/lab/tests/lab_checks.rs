@@ -6,11 +6,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use temporalio_common::protos::temporal::api::enums::v1::WorkflowTaskFailedCause;
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
 use testkit::history::{self, Event};
 use testkit::{Program, TempDir, TestServer, TransferServices, eventually, free_port};
+
+mod common;
+
+use common::{copy_tree, post_transfer, wait_until_completed};
 
 const LAB: &str = env!("CARGO_BIN_EXE_lab");
 
@@ -39,20 +43,6 @@ impl Workspace {
     fn read(&self, relative: &str) -> String {
         std::fs::read_to_string(self.path(relative)).unwrap_or_default()
     }
-}
-
-fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
-    if from.is_file() {
-        std::fs::create_dir_all(to.parent().unwrap())?;
-        std::fs::copy(from, to)?;
-        return Ok(());
-    }
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        copy_tree(&entry.path(), &to.join(entry.file_name()))?;
-    }
-    Ok(())
 }
 
 /// The module binaries, built once per test run with one cargo call (one feature resolution).
@@ -245,24 +235,6 @@ async fn module02_solve_passes_the_check() -> anyhow::Result<()> {
 
 // ---------------------------------------------------------------------------------------------
 // Module 3
-
-async fn post_transfer(ui: &str, from: &str, to: &str, amount: u32) -> anyhow::Result<String> {
-    let body = json!({ "from_account": from, "to_account": to, "amount": amount });
-    let response = reqwest::Client::new().post(format!("{ui}/api/transfer")).json(&body).send().await?;
-    anyhow::ensure!(response.status().is_success(), "transfer refused: {}", response.status());
-    let answer: Value = response.json().await?;
-    Ok(answer["workflow_id"].as_str().unwrap().to_string())
-}
-
-async fn wait_until_completed(ui: &str, id: &str) -> anyhow::Result<()> {
-    let status = eventually(&format!("{id} to finish"), || async {
-        let view: Value = reqwest::get(format!("{ui}/api/workflows/{id}")).await.ok()?.json().await.ok()?;
-        (view["status"] != "RUNNING" && !view["status"].is_null()).then(|| view["status"].to_string())
-    })
-    .await?;
-    anyhow::ensure!(status == "\"COMPLETED\"", "{id} ended as {status}");
-    Ok(())
-}
 
 use contract::DAILY_BATCH;
 
