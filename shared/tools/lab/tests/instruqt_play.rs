@@ -22,7 +22,7 @@ use testkit::{Program, TempDir, eventually, free_port};
 
 mod common;
 
-use common::{copy_tree, post_transfer, wait_until_completed};
+use common::{copy_tree, module01_with_a_worker_stopped_half_way, post_transfer, wait_until_completed};
 
 /// Instruqt's limit for a check script.
 const CHECK_LIMIT: Duration = Duration::from_secs(60);
@@ -289,13 +289,7 @@ async fn a_learner_plays_the_track_as_instruqt_runs_it() -> anyhow::Result<()> {
     let stdout = String::from_utf8_lossy(&plain.stdout);
     assert!(!plain.status.success() && stdout.starts_with("FAIL: There is no print-numbers-workflow yet"), "{stdout}");
     let module01 = testkit::workspace_binary("module01")?;
-    let mut first = Program::spawn(&module01, &["worker"], &env)?;
-    first.wait_for("polling task queue").await?;
-    let mut starter = Program::spawn(&module01, &["start", "--delay-secs", "1"], &env)?;
-    first.wait_for("print_number(2)").await?;
-    first.kill().await?;
-    let _second = Program::spawn(&module01, &["worker"], &env)?;
-    starter.wait_for("Workflow result: Workflow completed").await?;
+    module01_with_a_worker_stopped_half_way(&module01, &env).await?;
     sandbox.check_passes("01-crash-proof").await?;
 
     // Module 2: the check names both things missing; here the learner skips it.

@@ -14,7 +14,7 @@ use testkit::{Program, TempDir, TestServer, TransferServices, eventually, free_p
 
 mod common;
 
-use common::{copy_tree, post_transfer, wait_until_completed};
+use common::{copy_tree, module01_with_a_worker_stopped_half_way, post_transfer, wait_until_completed};
 
 const LAB: &str = env!("CARGO_BIN_EXE_lab");
 
@@ -152,13 +152,7 @@ async fn module01_check_wants_a_restarted_worker() -> anyhow::Result<()> {
     lab.check_fails("module01", "a single worker ran it").await?;
 
     // The learner's way: a worker, the starter, the worker killed half-way, a new worker.
-    let mut first = Program::spawn(&module01, &["worker"], &env)?;
-    first.wait_for("polling task queue").await?;
-    let mut starter = Program::spawn(&module01, &["start", "--delay-secs", "1"], &env)?;
-    first.wait_for("print_number(2)").await?;
-    first.kill().await?;
-    let _second = Program::spawn(&module01, &["worker"], &env)?;
-    starter.wait_for("Workflow result: Workflow completed").await?;
+    module01_with_a_worker_stopped_half_way(&module01, &env).await?;
     lab.check_passes("module01").await
 }
 

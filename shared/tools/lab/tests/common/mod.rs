@@ -1,10 +1,10 @@
-//! What several lab tests do the same way: copy part of the workspace, send a transfer through
-//! the Money Transfer UI and wait for it.
+//! What several lab tests do the same way: copy part of the workspace, do module 1 the
+//! learner's way, send a transfer through the Money Transfer UI and wait for it.
 
 use std::path::Path;
 
 use serde_json::{Value, json};
-use testkit::eventually;
+use testkit::{Program, eventually};
 
 /// Copies a file or a folder (without any `target` folder in it).
 pub fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
@@ -40,5 +40,18 @@ pub async fn wait_until_completed(ui: &str, id: &str) -> anyhow::Result<()> {
     })
     .await?;
     anyhow::ensure!(status == "\"COMPLETED\"", "{id} ended as {status}");
+    Ok(())
+}
+
+/// Module 1 the learner's way: a worker, the starter, the worker killed half-way, a new worker
+/// that finishes the workflow. `env` points the programs at a Temporal server.
+pub async fn module01_with_a_worker_stopped_half_way(module01: &str, env: &[(String, String)]) -> anyhow::Result<()> {
+    let mut first = Program::spawn(module01, &["worker"], env)?;
+    first.wait_for("polling task queue").await?;
+    let mut starter = Program::spawn(module01, &["start", "--delay-secs", "1"], env)?;
+    first.wait_for("print_number(2)").await?;
+    first.kill().await?;
+    let _second = Program::spawn(module01, &["worker"], env)?;
+    starter.wait_for("Workflow result: Workflow completed").await?;
     Ok(())
 }
