@@ -229,10 +229,10 @@ esac
     ))
 }
 
-/// Instruqt's helper prints `FAIL: MESSAGE`; this one also keeps each MESSAGE.
+/// Instruqt's helper prints `FAIL: MESSAGE` (and may exit 1); this one also keeps each MESSAGE.
 fn fail_message_shim(dir: &Path) -> String {
     let record = dir.join("fail-messages").display().to_string();
-    format!("#!/bin/bash\nprintf '%s\\n' \"$*\" >>'{record}'\necho \"FAIL: $*\"\n")
+    format!("#!/bin/bash\nprintf '%s\\n' \"$*\" >>'{record}'\necho \"FAIL: $*\"\nexit 1\n")
 }
 
 /// The track's setup with the host still bootstrapping: it must wait, touching nothing, until
