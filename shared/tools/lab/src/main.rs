@@ -1,13 +1,15 @@
 //! `lab`: the lab's checks and solves, run the same way on a laptop and in the Instruqt track.
 //!
-//!   lab check module01    exit 0 when the module's goal is reached; otherwise exit 1 and say
-//!                         on stderr what is missing and what to do (Instruqt shows it)
+//!   lab check module01    exit 0 when the module's goal is reached; otherwise exit non-zero
+//!                         with one `FAIL: ` line saying what is missing and what to do, the
+//!                         way Instruqt shows it (see `feedback.rs`); the full list on stderr
 //!   lab solve module01    do what the learner would have done, so the check passes
 //!
 //! Everything it touches comes from the environment (see `settings.rs`), so tests can point
 //! it at a test server, free ports, a copy of the source tree and prebuilt binaries.
 
 mod checks;
+mod feedback;
 mod learner_processes;
 mod resets;
 mod settings;
@@ -73,14 +75,22 @@ async fn main() {
                 0
             }
             Ok(checks::Verdict::Missing(problems)) => {
-                eprintln!("Module {} is not finished yet:", module.number());
-                for problem in problems {
-                    eprintln!("\n- {problem}");
+                feedback::fail(&feedback::summary(module.number(), &problems));
+                if problems.len() > 1 {
+                    eprintln!("\nModule {} is not finished yet:", module.number());
+                    for problem in problems {
+                        eprintln!("\n- {problem}");
+                    }
                 }
                 1
             }
             Err(error) => {
-                eprintln!("The check for module {} could not run: {error:#}", module.number());
+                feedback::fail(&format!(
+                    "The check for module {} could not run: {error:#}. Is the Temporal dev server up? \
+                     `scripts/dev-server status` says; start it with `scripts/dev-server start` (in the lab: \
+                     `scripts/dev-server start --ip 0.0.0.0 --ui-port 8080`), then check again.",
+                    module.number()
+                ));
                 2
             }
         },

@@ -6,11 +6,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use temporalio_common::protos::temporal::api::enums::v1::WorkflowTaskFailedCause;
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
 use testkit::history::{self, Event};
 use testkit::{Program, TempDir, TestServer, TransferServices, eventually, free_port};
+
+mod common;
+
+use common::{copy_tree, module01_with_a_worker_stopped_half_way, post_transfer, wait_until_completed};
 
 const LAB: &str = env!("CARGO_BIN_EXE_lab");
 
@@ -39,20 +43,6 @@ impl Workspace {
     fn read(&self, relative: &str) -> String {
         std::fs::read_to_string(self.path(relative)).unwrap_or_default()
     }
-}
-
-fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
-    if from.is_file() {
-        std::fs::create_dir_all(to.parent().unwrap())?;
-        std::fs::copy(from, to)?;
-        return Ok(());
-    }
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        copy_tree(&entry.path(), &to.join(entry.file_name()))?;
-    }
-    Ok(())
 }
 
 /// The module binaries, built once per test run with one cargo call (one feature resolution).
@@ -162,13 +152,7 @@ async fn module01_check_wants_a_restarted_worker() -> anyhow::Result<()> {
     lab.check_fails("module01", "a single worker ran it").await?;
 
     // The learner's way: a worker, the starter, the worker killed half-way, a new worker.
-    let mut first = Program::spawn(&module01, &["worker"], &env)?;
-    first.wait_for("polling task queue").await?;
-    let mut starter = Program::spawn(&module01, &["start", "--delay-secs", "1"], &env)?;
-    first.wait_for("print_number(2)").await?;
-    first.kill().await?;
-    let _second = Program::spawn(&module01, &["worker"], &env)?;
-    starter.wait_for("Workflow result: Workflow completed").await?;
+    module01_with_a_worker_stopped_half_way(&module01, &env).await?;
     lab.check_passes("module01").await
 }
 
@@ -245,24 +229,6 @@ async fn module02_solve_passes_the_check() -> anyhow::Result<()> {
 
 // ---------------------------------------------------------------------------------------------
 // Module 3
-
-async fn post_transfer(ui: &str, from: &str, to: &str, amount: u32) -> anyhow::Result<String> {
-    let body = json!({ "from_account": from, "to_account": to, "amount": amount });
-    let response = reqwest::Client::new().post(format!("{ui}/api/transfer")).json(&body).send().await?;
-    anyhow::ensure!(response.status().is_success(), "transfer refused: {}", response.status());
-    let answer: Value = response.json().await?;
-    Ok(answer["workflow_id"].as_str().unwrap().to_string())
-}
-
-async fn wait_until_completed(ui: &str, id: &str) -> anyhow::Result<()> {
-    let status = eventually(&format!("{id} to finish"), || async {
-        let view: Value = reqwest::get(format!("{ui}/api/workflows/{id}")).await.ok()?.json().await.ok()?;
-        (view["status"] != "RUNNING" && !view["status"].is_null()).then(|| view["status"].to_string())
-    })
-    .await?;
-    anyhow::ensure!(status == "\"COMPLETED\"", "{id} ended as {status}");
-    Ok(())
-}
 
 use contract::DAILY_BATCH;
 
