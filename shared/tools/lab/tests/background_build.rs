@@ -82,6 +82,12 @@ fn the_lab_opens_while_the_rest_builds_and_cargo_waits_for_what_it_runs() {
     assert_eq!(status(&root), "running");
     assert!(!root.join(".lab/built/slow").exists(), "start waited for the build");
 
+    // A check (one minute on Instruqt) waits a bounded time, then says it is still building.
+    let bounded =
+        command(&root, "bash").args(["scripts/background-build", "wait", "--within", "1", "slow"]).output().unwrap();
+    let said = String::from_utf8_lossy(&bounded.stderr);
+    assert!(!bounded.status.success() && said.contains("Still building slow after 1 s"), "{bounded:?}");
+
     // The learner's `cargo run -p quick`: the lab's cargo function waits for quick, saying so.
     let waited = script(&root, &["before-cargo", "run", "-p", "quick", "--", "--help"]);
     let said = String::from_utf8_lossy(&waited.stderr);

@@ -261,15 +261,16 @@ async fn track_setup(sandbox: &Sandbox, marker_after: Duration) -> anyhow::Resul
         assert!(said.contains("Waiting for Instruqt to finish preparing the VM"), "{said}");
     }
     assert!(started.elapsed() >= marker_after, "the setup did not wait for the marker");
-    // lab-setup built the checks as they are run, and the lab's terminals read its environment.
+    // The lab's terminals read its environment.
+    let bashrc = std::fs::read_to_string(sandbox.path("home/.bashrc"))?;
+    assert!(bashrc.contains("failure-proof-rust.sh"), "{bashrc}");
+    // The background build (the checks first, then the later modules) ends before any check,
+    // so it is no check's cargo; it built the checks as they are run.
+    let done = sandbox.path("workshop/.lab/done");
+    eventually("the background build to finish", || async { done.exists().then_some(()) }).await?;
     let calls = std::fs::read_to_string(sandbox.path("cargo-calls"))?;
     assert!(calls.lines().any(|call| call == "cargo build -p lab"), "{calls}");
     assert!(sandbox.path("target/debug/lab").exists(), "lab-setup built no target/debug/lab");
-    let bashrc = std::fs::read_to_string(sandbox.path("home/.bashrc"))?;
-    assert!(bashrc.contains("failure-proof-rust.sh"), "{bashrc}");
-    // The background build (later modules) ends before any check, so it is no check's cargo.
-    let done = sandbox.path("workshop/.lab/done");
-    eventually("the background build to finish", || async { done.exists().then_some(()) }).await?;
     Ok(())
 }
 
