@@ -6,8 +6,6 @@
 use serde_json::json;
 use testkit::{TestServer, TransferServices};
 
-const TAB_HOST: &str = "workshop-host-5001-a1b2c3d4e5f6.env.play.instruqt.com";
-
 /// The `ALLOWED_HOSTS` the lab's environment file exports: lab-setup's default in lab mode.
 fn lab_allowed_hosts() -> String {
     let script = std::fs::read_to_string(workshop::paths::workspace_root().join("scripts/lab-setup")).unwrap();
@@ -29,15 +27,18 @@ async fn the_ui_serves_instruqt_service_tabs_as_lab_setup_configures_it() -> any
     let services = TransferServices::start_with_env(&binary, &server, &[], &env).await?;
     let http = reqwest::Client::builder().no_proxy().build()?;
     let ui = &services.ui_url;
+    // What Instruqt's proxy calls the UI's port: `<hostname>-<port>-<participant id>.env.play…`.
+    let port = ui.rsplit(':').next().unwrap_or_default();
+    let tab_host = format!("workshop-host-{port}-a1b2c3d4e5f6.env.play.instruqt.com");
 
-    let page = http.get(format!("{ui}/")).header("host", TAB_HOST).send().await?;
+    let page = http.get(format!("{ui}/")).header("host", &tab_host).send().await?;
     assert_eq!(page.status(), 200, "the tab shows the page");
     assert!(page.text().await?.contains("app.js"), "the page itself");
 
     let reset = http
         .post(format!("{ui}/api/reset"))
-        .header("host", TAB_HOST)
-        .header("origin", format!("https://{TAB_HOST}"))
+        .header("host", &tab_host)
+        .header("origin", format!("https://{tab_host}"))
         .json(&json!({}))
         .send()
         .await?;

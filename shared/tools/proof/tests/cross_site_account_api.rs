@@ -69,7 +69,7 @@ async fn cross_site_requests_are_refused_and_change_nothing() -> anyhow::Result<
 async fn the_same_requests_done_right_are_served() -> anyhow::Result<()> {
     let (api, http) = start().await?;
     let url = |path: &str| format!("{}{path}", api.url);
-    for (what, headers) in friendly_requests(&api.url) {
+    for (what, headers) in friendly_requests(&api.url, port_of(&api.url)) {
         for (path, body) in ENDPOINTS {
             let (status, answer) = send(&http, "POST", &url(path), &headers, body).await?;
             assert_eq!(status, 200, "{path} / {what}: {answer}");

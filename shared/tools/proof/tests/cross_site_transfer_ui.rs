@@ -60,7 +60,7 @@ async fn the_ui_refuses_cross_site_requests_and_serves_its_own() -> anyhow::Resu
     assert_eq!(workflow_count(&client).await?, 0, "a refused request started a workflow");
 
     // The same requests done right; Real World Mode goes off again before the next transfer.
-    let friendly = friendly_requests(&services.ui_url);
+    let friendly = friendly_requests(&services.ui_url, port_of(&services.ui_url));
     let mut started = 0;
     for (what, headers) in &friendly {
         for (path, body) in ENDPOINTS {

@@ -7,8 +7,11 @@ use serde_json::Value;
 /// Headers of one request; a `host` replaces the one reqwest would send.
 pub type Headers = Vec<(&'static str, String)>;
 
-/// A name the servers are started to allow with a suffix pattern (`.instruqt.io`).
-pub const PROXY_HOST: &str = "workshop-host-5001-xyz.sandbox.instruqt.io";
+/// A proxy's name for the server on `port` (`<host>-<port>-<participant>`), which the servers
+/// are started to allow with a suffix pattern (`.instruqt.io`).
+pub fn proxy_host(port: u16) -> String {
+    format!("workshop-host-{port}-xyz.sandbox.instruqt.io")
+}
 
 fn json() -> (&'static str, String) {
     ("content-type", "application/json".into())
@@ -30,13 +33,14 @@ pub fn hostile_requests(port: u16) -> Vec<(&'static str, Headers, u16, &'static 
 }
 
 /// (what, headers): the same requests from a program, the server's own page at `own_origin`,
-/// and the lab's proxy.
-pub fn friendly_requests(own_origin: &str) -> Vec<(&'static str, Headers)> {
+/// and the lab's proxy for the server on `port`.
+pub fn friendly_requests(own_origin: &str, port: u16) -> Vec<(&'static str, Headers)> {
+    let proxy = proxy_host(port);
     vec![
         ("a program (no Origin)", vec![json()]),
         ("a JSON charset", vec![("content-type", "application/json; charset=utf-8".into())]),
         ("the own page", vec![json(), ("origin", own_origin.into())]),
-        ("the lab's proxy", vec![json(), ("host", PROXY_HOST.into()), ("origin", format!("https://{PROXY_HOST}"))]),
+        ("the lab's proxy", vec![json(), ("host", proxy.clone()), ("origin", format!("https://{proxy}"))]),
     ]
 }
 
