@@ -2,13 +2,13 @@
 //! a worker and a starter run apart.
 
 use testkit::TestServer;
-use testkit::pages::Walk;
+use testkit::pages::{PAGE_TEMPORAL_ADDRESS, Walk};
 
 #[tokio::test]
 async fn module01_page() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let mut walk = Walk::new("01-crash-proof", server.program_env());
-    walk.rewrite("127.0.0.1:7233", &server.address());
+    walk.rewrite(PAGE_TEMPORAL_ADDRESS, &server.address());
     walk.rewrite("https://...", "http://..."); // the lab's Web UI sits behind Instruqt's https proxy
     let quick = ["--delay-secs", "1"];
 

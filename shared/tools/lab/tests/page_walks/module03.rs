@@ -4,7 +4,7 @@
 //! transfer of the batch completes, moving its money once.
 
 use serde_json::{Value, json};
-use testkit::pages::{PAGE_ACCOUNT_API_PORT, PAGE_UI_PORT, Walk};
+use testkit::pages::{PAGE_ACCOUNT_API_PORT, PAGE_TEMPORAL_ADDRESS, PAGE_UI_PORT, Walk};
 use testkit::{Program, TempDir, TestServer, eventually, free_port};
 
 use contract::DAILY_BATCH;
@@ -101,7 +101,7 @@ async fn module03_page() -> anyhow::Result<()> {
         bank: format!("http://127.0.0.1:{api_port}"),
     };
     let mut walk = Walk::new("03-money-transfer-ui", server.program_env());
-    walk.rewrite("127.0.0.1:7233", &server.address());
+    walk.rewrite(PAGE_TEMPORAL_ADDRESS, &server.address());
     walk.rewrite(&format!(":{PAGE_ACCOUNT_API_PORT}"), &format!(":{api_port}"));
     walk.rewrite(&format!(":{PAGE_UI_PORT}"), &format!(":{ui_port}"));
     walk.rewrite("(database bank.db)", &format!("(database {db})"));

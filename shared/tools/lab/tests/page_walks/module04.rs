@@ -4,6 +4,7 @@
 //! each restart of the page runs the build its step leaves (Jerry's, his hot fix, the workflow
 //! fixed, both fixed), on the same ports and bank database.
 
+use anyhow::Context;
 use serde_json::{Value, json};
 use temporalio_client::{Client, WorkflowExecutionStatus};
 use testkit::pages::{PAGE_ACCOUNT_API_PORT, PAGE_UI_PORT, Walk};
@@ -126,7 +127,12 @@ async fn module04_page() -> anyhow::Result<()> {
     let mut fixed = restart_as(&mut walk, &fixed_build, "both fixes are prebuilt", &ports, &server).await?;
     wait_for_status(&client, &third, WorkflowExecutionStatus::Completed).await?;
     let diff = walk.run("../../scripts/solution-diff module04", &[]).await?;
-    assert!(diff.contains("-        let bank = AccountClient::new(\"http://localhost:8080\");"), "{diff}");
+    // The diff shows Jerry's wrong URL as a line the learner removes.
+    let exercise =
+        std::fs::read_to_string(workshop::paths::workspace_root().join("exercises/module04/src/activities.rs"))?;
+    let jerrys_url =
+        exercise.lines().find(|line| line.contains("AccountClient::new(\"")).context("Jerry's URL line")?;
+    assert!(diff.contains(&format!("-{jerrys_url}")), "{diff}");
 
     // Step 6: the failed transfer, reset to its last workflow task, completes on the fixed code.
     walk.rewrite("<workflow-id>", &failed);

@@ -128,6 +128,8 @@ fn squeeze(text: &str) -> String {
 /// ([`Walk::rewrite_port`]).
 pub const PAGE_ACCOUNT_API_PORT: u16 = 5000;
 pub const PAGE_UI_PORT: u16 = 5001;
+/// The dev server's address as the pages quote it; a walk rewrites it to its test server's.
+pub const PAGE_TEMPORAL_ADDRESS: &str = "127.0.0.1:7233";
 
 #[cfg(test)]
 mod tests {
