@@ -1,68 +1,22 @@
-//! The Money Transfer API against real servers: module03's own processes, a test Temporal
-//! server, free ports, a temporary bank.
+//! Module 3's lesson through the Money Transfer API, against module03's own processes, a test
+//! Temporal server, free ports and a temporary bank: the transfer workflow's result, its Query
+//! (the step it is on, the retries) and its search attributes (an account's history). What the
+//! UI's program does whatever the lesson (bad input, Ctrl-C, a taken port, --no-worker) is
+//! tested with it, in shared/transfer-ui/tests/program.rs.
 
-use serde_json::{Value, json};
-use testkit::{Program, TestServer, TransferServices, eventually, free_port};
+use serde_json::json;
+use testkit::{TestServer, TransferServices, eventually};
 
 const MODULE03: &str = env!("CARGO_BIN_EXE_module03");
 
-struct Ui {
-    http: reqwest::Client,
-    services: TransferServices,
-}
-
-impl Ui {
-    async fn start(server: &TestServer) -> anyhow::Result<Self> {
-        let services = TransferServices::start(MODULE03, server, &[]).await?;
-        Ok(Self { http: reqwest::Client::new(), services })
-    }
-
-    async fn get(&self, path: &str) -> anyhow::Result<Value> {
-        let response = self.http.get(format!("{}{path}", self.services.ui_url)).send().await?;
-        anyhow::ensure!(response.status().is_success(), "GET {path}: {}", response.status());
-        Ok(response.json().await?)
-    }
-
-    /// POST with a JSON body; returns the status and the JSON answer.
-    async fn post(&self, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
-        let response = self.http.post(format!("{}{path}", self.services.ui_url)).json(&body).send().await?;
-        Ok((response.status().as_u16(), response.json().await?))
-    }
-
-    async fn transfer(&self, from: &str, to: &str, amount: f64) -> anyhow::Result<String> {
-        let (status, body) =
-            self.post("/api/transfer", json!({"from_account": from, "to_account": to, "amount": amount})).await?;
-        anyhow::ensure!(status == 200, "transfer refused: {body}");
-        Ok(body["workflow_id"].as_str().unwrap().to_string())
-    }
-
-    async fn wait_until_closed(&self, id: &str) -> anyhow::Result<Value> {
-        eventually(&format!("{id} to finish"), || async {
-            let view = self.get(&format!("/api/workflows/{id}")).await.ok()?;
-            (view["status"] != "RUNNING").then_some(view)
-        })
-        .await
-    }
-
-    async fn balance(&self, account: &str) -> anyhow::Result<f64> {
-        let accounts = self.get("/api/accounts").await?;
-        let found = accounts["accounts"].as_array().unwrap().iter().find(|a| a["account_number"] == account);
-        Ok(found.and_then(|a| a["balance"].as_f64()).expect("account listed"))
-    }
-
-    /// Talks to the account API directly, as an operator would.
-    async fn bank_admin(&self, body: Value) -> anyhow::Result<()> {
-        let url = format!("{}/admin/real-world-mode", self.services.api_url);
-        let response = self.http.post(url).json(&body).send().await?;
-        anyhow::ensure!(response.status().is_success(), "admin: {}", response.status());
-        Ok(())
-    }
+async fn start(server: &TestServer) -> anyhow::Result<TransferServices> {
+    TransferServices::start(MODULE03, server, &[]).await
 }
 
 #[tokio::test]
 async fn a_transfer_completes_and_shows_up_everywhere() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
-    let ui = Ui::start(&server).await?;
+    let ui = start(&server).await?;
 
     let id = ui.transfer("account_A", "account_F", 100.5).await?;
     assert!(id.starts_with("transfer-"), "{id}");
@@ -83,7 +37,7 @@ async fn a_transfer_completes_and_shows_up_everywhere() -> anyhow::Result<()> {
 #[tokio::test]
 async fn a_running_transfer_reports_its_step_and_retries() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
-    let ui = Ui::start(&server).await?;
+    let ui = start(&server).await?;
     // Every withdraw/deposit fails until we say otherwise (balance reads stay reliable).
     ui.bank_admin(json!({"enabled": true, "slow_rate": 0.0, "failure_rate": 1.0})).await?;
 
@@ -111,7 +65,7 @@ async fn a_running_transfer_reports_its_step_and_retries() -> anyhow::Result<()>
 #[tokio::test]
 async fn account_history_and_summary_match_what_was_done() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
-    let ui = Ui::start(&server).await?;
+    let ui = start(&server).await?;
     let sent = ui.transfer("account_A", "account_F", 100.5).await?;
     let received = ui.transfer("account_B", "account_A", 20.0).await?;
     let unrelated = ui.transfer("account_C", "account_D", 1.0).await?;
@@ -135,92 +89,5 @@ async fn account_history_and_summary_match_what_was_done() -> anyhow::Result<()>
     assert_eq!(summary["total_received"], 20);
     assert_eq!(summary["net_change"], -80.5);
     assert_eq!(summary["counts"], json!({"COMPLETED": 2}));
-    Ok(())
-}
-
-#[tokio::test]
-async fn bad_input_is_refused_and_starts_nothing() -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
-    let ui = Ui::start(&server).await?;
-    let cases = [
-        json!({"from_account": "account_A", "to_account": "account_Z", "amount": 10}),
-        json!({"from_account": "nobody", "to_account": "account_B", "amount": 10}),
-        json!({"from_account": "account_A", "to_account": "account_A", "amount": 10}),
-        json!({"from_account": "account_A", "to_account": "account_B", "amount": 0}),
-        json!({"from_account": "account_A", "to_account": "account_B", "amount": -5}),
-        json!({"from_account": "account_A", "to_account": "account_B", "amount": 1.005}),
-        json!({"from_account": "account_A", "to_account": "account_B", "amount": "10"}),
-        json!({"from_account": "account_A", "to_account": "account_B"}),
-        json!({"from_account": "<script>", "to_account": "account_B", "amount": 10}),
-        json!([1, 2]),
-    ];
-    for body in cases {
-        let (status, answer) = ui.post("/api/transfer", body.clone()).await?;
-        assert_eq!(status, 400, "{body} -> {answer}");
-        assert!(!answer["error"].as_str().unwrap_or_default().is_empty(), "{body} -> {answer}");
-    }
-    let not_json = ui.http.post(format!("{}/api/transfer", ui.services.ui_url)).body("amount=5").send().await?;
-    assert_eq!(not_json.status().as_u16(), 415, "only JSON is taken: a web page cannot post it cross-site");
-    let unknown = ui.http.get(format!("{}/api/nothing-here", ui.services.ui_url)).send().await?;
-    assert_eq!(unknown.status().as_u16(), 404);
-
-    assert_eq!(ui.get("/api/workflows").await?["workflows"], json!([]), "no workflow was started");
-    assert_eq!(ui.balance("account_A").await?, 1000.0);
-    Ok(())
-}
-
-#[tokio::test]
-async fn real_world_mode_and_reset_act_on_the_running_bank() -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
-    let ui = Ui::start(&server).await?;
-    let bank_mode = || async {
-        let url = format!("{}/admin/real-world-mode", ui.services.api_url);
-        anyhow::Ok(reqwest::get(url).await?.json::<Value>().await?["enabled"].clone())
-    };
-
-    assert_eq!(ui.get("/api/real-world-mode").await?["enabled"], false);
-    let (status, answer) = ui.post("/api/real-world-mode", json!({"enabled": true})).await?;
-    assert_eq!((status, &answer["enabled"]), (200, &json!(true)));
-    assert_eq!(bank_mode().await?, true, "the running account API switched, no restart");
-    ui.post("/api/real-world-mode", json!({"enabled": false})).await?;
-    assert_eq!(bank_mode().await?, false);
-
-    let id = ui.transfer("account_E", "account_J", 300.0).await?;
-    ui.wait_until_closed(&id).await?;
-    assert_eq!(ui.balance("account_E").await?, 0.0);
-    let (status, _) = ui.post("/api/reset", json!({})).await?;
-    assert_eq!(status, 200);
-    assert_eq!(ui.balance("account_E").await?, 300.0);
-    assert_eq!(ui.balance("account_J").await?, 800.0);
-    Ok(())
-}
-
-#[tokio::test]
-async fn a_taken_port_is_reported_clearly() -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
-    let taken = std::net::TcpListener::bind("127.0.0.1:0")?;
-    let port = taken.local_addr()?.port().to_string();
-    let api_port = free_port()?.to_string();
-    let dir = testkit::TempDir::new("port")?;
-    let db = dir.path().join("bank.db");
-    let args = ["--api-port", &api_port, "--ui-port", &port, "--db", db.to_str().unwrap()];
-    let mut run = Program::spawn(MODULE03, &args, &server.program_env())?;
-    assert!(!run.wait_exit().await?.success());
-    assert!(run.transcript().contains(&format!("port {port} is already in use")), "{}", run.transcript());
-    Ok(())
-}
-
-#[tokio::test]
-async fn ctrl_c_stops_all_three_cleanly() -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
-    let mut ui = Ui::start(&server).await?;
-    let id = ui.transfer("account_A", "account_B", 1.0).await?;
-    ui.wait_until_closed(&id).await?;
-    ui.services.program.interrupt()?;
-    let status = ui.services.program.wait_exit().await?;
-    assert!(status.success(), "{}", ui.services.program.transcript());
-    assert!(ui.services.program.transcript().contains("All stopped"), "{}", ui.services.program.transcript());
-    let refused = reqwest::get(format!("{}/api/accounts", ui.services.ui_url)).await;
-    assert!(refused.is_err(), "the UI port is closed");
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use crate::{SEARCH_ATTRIBUTES, cli_tool, paths};
+use crate::{SEARCH_ATTRIBUTES, cli_tool, paths, processes};
 
 /// SQLite settings for a server that keeps its database in a file. The CLI's defaults (a
 /// rollback journal, `synchronous=FULL`) sync the disk several times per workflow step; with a
@@ -74,7 +74,7 @@ impl DevServer {
 
     pub fn status(&self) -> Status {
         match self.recorded_pid() {
-            Some(pid) if process_alive(pid) => Status::Running(pid),
+            Some(pid) if processes::alive(pid) => Status::Running(pid),
             _ if port_answers(&self.local_address()) => Status::PortAnsweredByOther,
             _ => Status::Stopped,
         }
@@ -134,7 +134,7 @@ impl DevServer {
         let deadline = Instant::now() + Duration::from_secs(90);
         let url = format!("http://{}", self.local_address());
         loop {
-            if !process_alive(pid) {
+            if !processes::alive(pid) {
                 bail!(
                     "The Temporal dev server stopped right after starting. Last lines of {}:\n{}",
                     paths::display(&self.log_file()),
@@ -156,18 +156,11 @@ impl DevServer {
 
     /// Stops the server this folder started. Returns `false` when none was running.
     pub fn stop(&self) -> anyhow::Result<bool> {
-        let Some(pid) = self.recorded_pid().filter(|pid| process_alive(*pid)) else {
+        let Some(pid) = self.recorded_pid().filter(|pid| processes::alive(*pid)) else {
             let _ = fs::remove_file(self.pid_file());
             return Ok(false);
         };
-        signal(pid, "TERM");
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while process_alive(pid) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        if process_alive(pid) {
-            signal(pid, "KILL");
-        }
+        processes::stop(&[pid], libc::SIGTERM, Duration::from_secs(15));
         let _ = fs::remove_file(self.pid_file());
         Ok(true)
     }
@@ -216,24 +209,4 @@ async fn grpc_answers(url: &str) -> bool {
     let options = temporalio_client::ConnectionOptions::new(url).build();
     let attempt = temporal_connect::connect(options);
     matches!(tokio::time::timeout(Duration::from_secs(3), attempt).await, Ok(Ok(_)))
-}
-
-fn process_alive(pid: u32) -> bool {
-    // `kill -0` checks for existence; a zombie of ours is reaped by the shell, not us.
-    let alive = Command::new("kill")
-        .args(["-0", &pid.to_string()])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    alive && !is_zombie(pid)
-}
-
-fn is_zombie(pid: u32) -> bool {
-    fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|stat| stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
-        .unwrap_or(false)
-}
-
-fn signal(pid: u32, name: &str) {
-    let _ = Command::new("kill").args([&format!("-{name}"), &pid.to_string()]).status();
 }

@@ -11,6 +11,7 @@ pub mod logging;
 pub mod modules;
 pub mod panics;
 pub mod paths;
+pub mod processes;
 pub mod web_ui;
 pub mod worker;
 pub mod workflows;

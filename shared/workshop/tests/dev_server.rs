@@ -1,25 +1,35 @@
 //! The self-starting dev server, on free ports and a temporary folder (never 7233/8233).
 
 use std::net::TcpListener;
+use std::path::Path;
 
+use testkit::free_port;
+use testkit::ports::port_taken;
 use workshop::dev_server::{DevServer, Status};
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+/// A server on free ports, started; again on other ports when one the server binds (its own,
+/// or one it picks inside) was taken before it bound it.
+async fn start_on_free_ports(state_dir: &Path) -> (DevServer, anyhow::Result<bool>) {
+    let mut attempt = 1;
+    loop {
+        let server = DevServer {
+            ip: "127.0.0.1".into(),
+            port: free_port().unwrap(),
+            ui_port: Some(free_port().unwrap()),
+            state_dir: state_dir.to_path_buf(),
+        };
+        assert_eq!(server.status(), Status::Stopped);
+        match server.ensure_running().await {
+            Err(error) if attempt < 5 && port_taken(&format!("{error:#}")) => attempt += 1,
+            started => return (server, started),
+        }
+    }
 }
 
 #[tokio::test]
 async fn starts_detached_reports_status_and_stops() -> anyhow::Result<()> {
     let state_dir = std::env::temp_dir().join(format!("workshop-dev-server-test-{}", std::process::id()));
-    let server = DevServer {
-        ip: "127.0.0.1".into(),
-        port: free_port(),
-        ui_port: Some(free_port()),
-        state_dir: state_dir.clone(),
-    };
-    assert_eq!(server.status(), Status::Stopped);
-
-    let started = server.ensure_running().await;
+    let (server, started) = start_on_free_ports(&state_dir).await;
     let status_while_running = server.status();
     let second_call = server.ensure_running().await;
     let message = server.started_message();
@@ -43,7 +53,7 @@ async fn a_server_that_cannot_start_is_reported_with_its_log() -> anyhow::Result
     let port = taken.local_addr()?.port();
     let state_dir = std::env::temp_dir().join(format!("workshop-dev-server-fail-{}", std::process::id()));
     let server =
-        DevServer { ip: "127.0.0.1".into(), port: free_port(), ui_port: Some(port), state_dir: state_dir.clone() };
+        DevServer { ip: "127.0.0.1".into(), port: free_port()?, ui_port: Some(port), state_dir: state_dir.clone() };
     let outcome = server.ensure_running().await;
     server.stop()?;
     let _ = std::fs::remove_dir_all(&state_dir);

@@ -50,13 +50,10 @@ fn built() -> &'static Path {
     static TARGET: OnceLock<PathBuf> = OnceLock::new();
     TARGET.get_or_init(|| {
         let root = workshop::paths::workspace_root();
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut command = std::process::Command::new(cargo);
-        command.args(["build", "--quiet"]).current_dir(&root);
-        // Cargo hands this test its own CARGO_MANIFEST_DIR; ring's build script depends on that
-        // variable, so passing it on would rebuild ring and everything above it, here and again
-        // in the next plain `cargo build`.
-        command.env_remove("CARGO_MANIFEST_DIR").env_remove("CARGO_MANIFEST_PATH");
+        // Without this test's own CARGO_* variables (see testkit::cargo): with them, ring's
+        // build script would rerun and everything above it be rebuilt.
+        let mut command = testkit::cargo();
+        command.args(["build", "--quiet"]);
         for package in PACKAGES {
             command.args(["-p", package]);
         }

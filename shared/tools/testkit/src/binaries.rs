@@ -27,14 +27,7 @@ pub fn workspace_binary(name: &str) -> anyhow::Result<String> {
 /// can have tests of the same name. Asking the same feature resolution (`--workspace`) finds
 /// it fresh, without building anything.
 pub fn workspace_test_binary(package: &str, test: &str) -> anyhow::Result<String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = std::process::Command::new(cargo)
-        .args(["test", "--workspace", "--no-run", "--message-format=json"])
-        .current_dir(workshop::paths::workspace_root())
-        // A test's own CARGO_MANIFEST_DIR would make ring's build script rerun (see lab_checks).
-        .env_remove("CARGO_MANIFEST_DIR")
-        .env_remove("CARGO_MANIFEST_PATH")
-        .output()?;
+    let output = cargo().args(["test", "--workspace", "--no-run", "--message-format=json"]).output()?;
     anyhow::ensure!(output.status.success(), "cargo test --no-run: {}", String::from_utf8_lossy(&output.stderr));
     // A package id is `path+file:///…/dir#name@version`, or `…/name#version` when the folder
     // has the package's name.
@@ -49,4 +42,25 @@ pub fn workspace_test_binary(package: &str, test: &str) -> anyhow::Result<String
         })
         .and_then(|message| message["executable"].as_str().map(String::from))
         .ok_or_else(|| anyhow::anyhow!("no test `{test}` in package {package}"))
+}
+
+/// `cargo` (the one running the tests), in the workspace root, for a test that needs cargo
+/// itself. Without the variables cargo sets for a test process (`CARGO_PKG_NAME`,
+/// `CARGO_MANIFEST_DIR`, …): build scripts that read them (ring's does) would run again with
+/// the test's values, and cargo would rebuild everything above them, here and again in the
+/// next plain `cargo build`.
+pub fn cargo() -> std::process::Command {
+    let mut command = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(workshop::paths::workspace_root());
+    for (name, _) in std::env::vars_os() {
+        let Some(name) = name.to_str() else { continue };
+        let set_for_tests = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+            || ["CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "CARGO_RUSTC_CURRENT_DIR", "OUT_DIR"].contains(&name);
+        if set_for_tests {
+            command.env_remove(name);
+        }
+    }
+    command
 }

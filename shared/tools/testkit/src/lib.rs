@@ -13,6 +13,8 @@
 //! - [`browser`] (feature `browser`, on by default): a headless Chromium (Debian's chromium +
 //!   chromium-driver) to test web pages. The lab turns it off: it ships without a browser.
 //! - [`TestAccountApi`]: the bank's account API on a free port with a temporary database.
+//! - [`free_port`]: a loopback port no other test is handed and the kernel does not give to
+//!   an outgoing connection, safe to pass to a child process ([`ports`]).
 
 pub mod account_api;
 mod binaries;
@@ -22,6 +24,7 @@ pub mod drift;
 mod eventually;
 pub mod history;
 pub mod pages;
+pub mod ports;
 pub mod processes;
 mod program;
 mod server;
@@ -29,11 +32,12 @@ mod services;
 mod temp_dir;
 
 pub use account_api::TestAccountApi;
-pub use binaries::{target_dir, workspace_binary, workspace_test_binary};
+pub use binaries::{cargo, target_dir, workspace_binary, workspace_test_binary};
 pub use eventually::eventually;
+pub use ports::free_port;
 pub use processes::Memory;
 pub use program::{Launch, Program};
-pub use server::{TestServer, free_port};
+pub use server::TestServer;
 pub use services::TransferServices;
 pub use temp_dir::TempDir;
 

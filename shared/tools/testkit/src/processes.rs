@@ -1,46 +1,19 @@
 //! Other processes on this machine, read from `/proc` (Linux): who is alive, who started
 //! whom, what they were started with, how much memory they hold; and signals to them.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
 
-/// Sends `signal` to `pid`; false when it failed (e.g. the process is gone already).
-pub fn signal(pid: u32, signal: i32) -> bool {
-    // SAFETY: kill(2) has no memory effects; a wrong pid only makes it fail.
-    unsafe { libc::kill(pid as i32, signal) == 0 }
-}
+/// Signals and stopping live in one home, `workshop::processes` (the dev server stops with
+/// them too); the tests and the lab take them from here with the rest.
+pub use workshop::processes::{alive, signal, signal_group};
 
-/// Sends `signal` to every process of the group `pgid` (a leader started with its own group).
-pub fn signal_group(pgid: u32, signal: i32) -> bool {
-    // SAFETY: as in `signal`; a negative pid names a process group.
-    unsafe { libc::kill(-(pgid as i32), signal) == 0 }
-}
-
-/// Running (a zombie waiting for its parent counts as gone).
-pub fn alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
-        Err(_) => false,
-    }
-}
-
-/// Ctrl-C to each, then SIGKILL to whatever still runs after `grace`.
+/// Ctrl-C to each, then SIGKILL to whatever still runs after `grace` (off the async threads:
+/// the wait blocks).
 pub async fn stop_all(pids: &[u32], grace: Duration) {
-    for pid in pids {
-        signal(*pid, libc::SIGINT);
-    }
-    let deadline = Instant::now() + grace;
-    while pids.iter().any(|pid| alive(*pid)) && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    for pid in pids.iter().filter(|pid| alive(**pid)) {
-        signal(*pid, libc::SIGKILL);
-    }
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while pids.iter().any(|pid| alive(*pid)) && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let pids = pids.to_vec();
+    let _ = tokio::task::spawn_blocking(move || workshop::processes::stop(&pids, libc::SIGINT, grace)).await;
 }
 
 /// (pid, parent pid) of every process.

@@ -3,17 +3,22 @@
 //! Started here rather than with the SDK's `WorkflowEnvironment::start_local`, whose 5 s
 //! start-up limit is too short on a 2-core CI machine that is compiling at the same time.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use temporalio_client::{Client, ClientOptions, ConnectionOptions};
-use tokio::process::{Child, Command};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStderr, Command};
+
+use crate::ports::{free_port, port_taken};
 
 /// How long a dev server may take to answer after launch (a guard, not a speed goal).
 const START_PATIENCE: Duration = Duration::from_secs(90);
+/// Starts on a port someone else took before the server bound it (see `ports`), at most.
+const ATTEMPTS: usize = 5;
 
 pub struct TestServer {
     child: Child,
@@ -22,25 +27,62 @@ pub struct TestServer {
     db_file: Option<PathBuf>,
 }
 
+/// Why a launch failed: a port was taken under it (worth another try), or anything else.
+enum LaunchError {
+    PortTaken(anyhow::Error),
+    Other(anyhow::Error),
+}
+
 impl TestServer {
     /// A fresh in-memory server on a free port.
     pub async fn start() -> anyhow::Result<Self> {
-        Self::start_with(free_port()?, None).await
+        Self::start_on_free_port(None, None).await
+    }
+
+    /// A server on a free port of its own, keeping its state in `db_file` when given (restart
+    /// it on the same port with [`start_with`](Self::start_with)), its errors appended to
+    /// `log` when given. When a port is taken under it at start, it starts again on another.
+    pub async fn start_on_free_port(db_file: Option<PathBuf>, log: Option<&Path>) -> anyhow::Result<Self> {
+        Self::start_trying(free_port, db_file, log).await
     }
 
     /// A server on `port` keeping its state in `db_file` (restart it with the same arguments).
     pub async fn start_with(port: u16, db_file: Option<PathBuf>) -> anyhow::Result<Self> {
-        Self::launch(port, db_file, None).await
+        Self::start_on(port, db_file, None).await
     }
 
     /// Like [`start_with`](Self::start_with), its errors appended to `log` instead of shown:
     /// a run that restarts the server on purpose is not drowned in its complaints.
     pub async fn start_logging_to(port: u16, db_file: Option<PathBuf>, log: &Path) -> anyhow::Result<Self> {
-        Self::launch(port, db_file, Some(log)).await
+        Self::start_on(port, db_file, Some(log)).await
     }
 
-    async fn launch(port: u16, db_file: Option<PathBuf>, log: Option<&Path>) -> anyhow::Result<Self> {
-        let cli = workshop::cli_tool::find_or_install()?;
+    /// On `port` itself; again when one of the ports the server picks for itself inside (its
+    /// HTTP API, metrics, internal services) was taken before it bound it.
+    async fn start_on(port: u16, db_file: Option<PathBuf>, log: Option<&Path>) -> anyhow::Result<Self> {
+        Self::start_trying(|| Ok(port), db_file, log).await
+    }
+
+    /// Launches on `next_port()`, and again on the next one while the server exits at start
+    /// because a port was taken under it (at most `ATTEMPTS` times); any other failure at once.
+    async fn start_trying(
+        mut next_port: impl FnMut() -> anyhow::Result<u16>,
+        db_file: Option<PathBuf>,
+        log: Option<&Path>,
+    ) -> anyhow::Result<Self> {
+        let mut attempt = 1;
+        loop {
+            match Self::launch(next_port()?, db_file.clone(), log).await {
+                Ok(server) => return Ok(server),
+                Err(LaunchError::PortTaken(_)) if attempt < ATTEMPTS => attempt += 1,
+                Err(LaunchError::PortTaken(error) | LaunchError::Other(error)) => return Err(error),
+            }
+        }
+    }
+
+    async fn launch(port: u16, db_file: Option<PathBuf>, log: Option<&Path>) -> Result<Self, LaunchError> {
+        let other = LaunchError::Other;
+        let cli = workshop::cli_tool::find_or_install().map_err(other)?;
         let mut command = Command::new(&cli);
         command.args(["server", "start-dev", "--headless", "--ip", "127.0.0.1", "--log-level", "error"]).args([
             "--port",
@@ -55,31 +97,32 @@ impl TestServer {
         for name in workshop::SEARCH_ATTRIBUTES {
             command.args(["--search-attribute", &format!("{name}=Keyword")]);
         }
-        let errors = match log {
-            Some(path) => {
-                let file = std::fs::OpenOptions::new().create(true).append(true).open(path);
-                Stdio::from(file.with_context(|| format!("opening {}", path.display()))?)
-            }
-            None => Stdio::inherit(), // errors show in the test's output
-        };
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(errors)
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
-            .with_context(|| format!("starting {}", cli.display()))?;
+            .with_context(|| format!("starting {}", cli.display()))
+            .map_err(other)?;
+        let mut errors = forward_errors(child.stderr.take().expect("piped"), log).await.map_err(other)?;
 
         let deadline = Instant::now() + START_PATIENCE;
         let client = loop {
-            if let Some(status) = child.try_wait()? {
-                bail!("the test Temporal dev server on port {port} exited at start ({status})");
+            if let Some(status) = child.try_wait().map_err(|e| other(e.into()))? {
+                let said = errors.said_at_exit().await;
+                let error = anyhow::anyhow!(
+                    "the test Temporal dev server on port {port} exited at start ({status}); it said:\n{said}"
+                );
+                return Err(if port_taken(&said) { LaunchError::PortTaken(error) } else { other(error) });
             }
             if let Ok(Ok(client)) = tokio::time::timeout(Duration::from_secs(5), connect(port)).await {
                 break client;
             }
             if Instant::now() > deadline {
-                bail!("the test Temporal dev server on port {port} did not answer within {START_PATIENCE:?}");
+                return Err(other(anyhow::anyhow!(
+                    "the test Temporal dev server on port {port} did not answer within {START_PATIENCE:?}"
+                )));
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
@@ -128,8 +171,102 @@ async fn connect(port: u16) -> anyhow::Result<Client> {
     Ok(Client::new(connection, ClientOptions::new("default").build())?)
 }
 
-/// A loopback port nobody listens on right now.
-pub fn free_port() -> anyhow::Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    Ok(listener.local_addr()?.port())
+/// The dev server's error output, passed on as it comes (to the test's output, or appended to
+/// a log file), its first lines kept to tell why a start failed.
+struct Errors {
+    kept: Arc<Mutex<String>>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+/// Enough to hold what a server says when it cannot start.
+const KEPT: usize = 16 * 1024;
+
+async fn forward_errors(stderr: ChildStderr, log: Option<&Path>) -> anyhow::Result<Errors> {
+    let mut file = match log {
+        Some(path) => Some(
+            tokio::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .await
+                .with_context(|| format!("opening {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let kept = Arc::new(Mutex::new(String::new()));
+    let keep = kept.clone();
+    let reader = tokio::spawn(async move {
+        let mut lines = BufReader::new(stderr).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            match &mut file {
+                Some(file) => {
+                    let _ = file.write_all(format!("{line}\n").as_bytes()).await;
+                }
+                None => eprintln!("{line}"),
+            }
+            let mut kept = keep.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if kept.len() < KEPT {
+                kept.push_str(&line);
+                kept.push('\n');
+            }
+        }
+    });
+    Ok(Errors { kept, reader })
+}
+
+impl Errors {
+    /// All it said, once it ended (its error output closed; a few seconds at most).
+    async fn said_at_exit(&mut self) -> String {
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.reader).await;
+        self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The race of issue 22: the port handed to the server is taken before it binds it. It
+    /// exits at start saying so, and the harness starts it again on the next port.
+    #[tokio::test]
+    async fn a_server_whose_port_was_taken_starts_again_on_another() -> anyhow::Result<()> {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let taken_port = taken.local_addr()?.port();
+        let mut handed = vec![];
+        let server = TestServer::start_trying(
+            || {
+                let port = if handed.is_empty() { taken_port } else { free_port()? };
+                handed.push(port);
+                Ok(port)
+            },
+            None,
+            None,
+        )
+        .await?;
+        assert_eq!(handed.len(), 2, "one launch on the taken port, then one more: {handed:?}");
+        assert_eq!(server.port(), handed[1]);
+        tokio::net::TcpStream::connect(("127.0.0.1", server.port())).await.context("the server listens")?;
+        Ok(())
+    }
+
+    /// Taken on every try: it gives up after `ATTEMPTS` launches and says why.
+    #[tokio::test]
+    async fn a_port_taken_on_every_try_is_reported() -> anyhow::Result<()> {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let port = taken.local_addr()?.port();
+        let mut launches = 0;
+        let started = TestServer::start_trying(
+            || {
+                launches += 1;
+                Ok(port)
+            },
+            None,
+            None,
+        )
+        .await;
+        let error = format!("{:#}", started.err().expect("no server on a taken port"));
+        assert!(port_taken(&error), "{error}");
+        assert_eq!(launches, ATTEMPTS);
+        Ok(())
+    }
 }

@@ -17,7 +17,7 @@ use proof::throughput::ours::Module03;
 use proof::throughput::report::{self, Half, Setup, cpu_line, secs};
 use proof::throughput::{accounts, breakdown};
 use temporalio_client::{Client, ClientOptions, ConnectionOptions};
-use testkit::{TempDir, TestServer, free_port};
+use testkit::{TempDir, TestServer};
 use workshop::paths::workspace_root;
 
 #[derive(Parser)]
@@ -64,7 +64,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let state = TempDir::new("throughput-server")?;
     let db_file = (!args.in_memory).then(|| state.path().join("dev-server.db"));
-    let server = TestServer::start_with(free_port()?, db_file).await?;
+    let server = TestServer::start_on_free_port(db_file, None).await?;
     // Waiting for results and reading histories: a connection of its own, for both halves.
     let watcher = connect(&server, "throughput-watcher", !args.sdk_connection).await?;
     let module03 = Module03::start(&server, args.module03.as_deref()).await?;

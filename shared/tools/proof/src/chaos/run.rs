@@ -94,8 +94,8 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
     let dir = TempDir::new("chaos")?;
     let db: PathBuf = dir.path().join("temporal.db");
     let server_log = server_log_file(config.seed)?;
-    let port = free_port()?;
-    let server = TestServer::start_logging_to(port, Some(db.clone()), &server_log).await?;
+    let server = TestServer::start_on_free_port(Some(db.clone()), Some(&server_log)).await?;
+    let port = server.port();
     let client = server.client();
     let (api_port, ui_port) = (free_port()?.to_string(), free_port()?.to_string());
     let api_url = format!("http://127.0.0.1:{api_port}");

@@ -1,7 +1,6 @@
 //! The chromedriver process, its Chromium, and their temporary files.
 
 use std::io::Write as _;
-use std::net::TcpListener;
 use std::os::unix::process::CommandExt as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -13,8 +12,6 @@ use anyhow::{Context, anyhow, bail};
 use super::CHROMEDRIVER;
 use crate::processes::{descendants, processes_mentioning, signal, signal_group};
 
-/// Ports the workshop itself uses; a test browser never takes one of them.
-const RESERVED_PORTS: [u16; 5] = [5000, 5001, 7233, 8233, 8080];
 /// Flags without which Chromium tries to reach the network (there is none here) and stalls.
 pub(super) const CHROMIUM_ARGS: &[&str] = &[
     "--headless",
@@ -40,17 +37,6 @@ pub(super) const CHROMIUM_ARGS: &[&str] = &[
     "--lang=en-US",
 ];
 
-/// A free loopback port that is none of the workshop's own.
-pub(super) fn free_browser_port() -> anyhow::Result<u16> {
-    for _ in 0..20 {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        if !RESERVED_PORTS.contains(&port) {
-            return Ok(port);
-        }
-    }
-    bail!("found no free loopback port for chromedriver")
-}
-
 pub(super) struct Driver {
     child: std::sync::Mutex<Child>,
     port: u16,
@@ -60,7 +46,16 @@ pub(super) struct Driver {
 static STARTED: AtomicU64 = AtomicU64::new(0);
 
 impl Driver {
-    pub(super) fn spawn(port: u16) -> anyhow::Result<Self> {
+    /// Starts chromedriver on a port it picks itself (`--port=0`, from the kernel's ephemeral
+    /// range, never a workshop port) and reads that port back from what it says: no port
+    /// chosen here that someone else could take before chromedriver binds it.
+    pub(super) async fn start() -> anyhow::Result<Self> {
+        let mut driver = Self::spawn()?;
+        driver.port = driver.wait_started().await?;
+        Ok(driver)
+    }
+
+    fn spawn() -> anyhow::Result<Self> {
         let nanos =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let root = std::env::temp_dir().join(format!(
@@ -72,7 +67,7 @@ impl Driver {
         let log = std::fs::File::create(root.join("chromedriver.log"))?;
         let mut command = Command::new(CHROMEDRIVER);
         command
-            .arg(format!("--port={port}"))
+            .arg("--port=0")
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -85,7 +80,7 @@ impl Driver {
                 return Err(anyhow!(err).context(format!("starting {CHROMEDRIVER}")));
             }
         };
-        Ok(Self { child: std::sync::Mutex::new(child), port, root })
+        Ok(Self { child: std::sync::Mutex::new(child), port: 0, root })
     }
 
     pub(super) fn profile_dir(&self) -> PathBuf {
@@ -98,17 +93,28 @@ impl Driver {
         lines[lines.len().saturating_sub(40)..].join("\n")
     }
 
-    pub(super) async fn wait_listening(&self) -> anyhow::Result<()> {
+    pub(super) fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The port of "ChromeDriver was started successfully on port N." in its log.
+    async fn wait_started(&self) -> anyhow::Result<u16> {
+        const SAID: &str = "started successfully on port ";
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
-                return Ok(());
+            let log = std::fs::read_to_string(self.root.join("chromedriver.log")).unwrap_or_default();
+            // The number once it is followed by something (a line still being written is not).
+            if let Some((_, rest)) = log.split_once(SAID)
+                && let Some(end) = rest.find(|c: char| !c.is_ascii_digit())
+                && let Ok(port) = rest[..end].parse()
+            {
+                return Ok(port);
             }
             if let Ok(Some(status)) = self.child.lock().expect("driver lock").try_wait() {
                 bail!("chromedriver exited ({status}) before listening:\n{}", self.log_tail());
             }
             if Instant::now() >= deadline {
-                bail!("chromedriver did not listen on port {} in time:\n{}", self.port, self.log_tail());
+                bail!("chromedriver did not say it listens in time:\n{}", self.log_tail());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

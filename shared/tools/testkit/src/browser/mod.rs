@@ -40,7 +40,7 @@ use serde_json::json;
 pub use screenshots::{screenshot_dir, screenshot_path};
 
 use crate::PATIENCE;
-use driver::{CHROMIUM_ARGS, Driver, free_browser_port};
+use driver::{CHROMIUM_ARGS, Driver};
 
 /// Debian's Chromium (`apt-get install chromium`).
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -72,11 +72,12 @@ impl Browser {
         )
     }
 
-    /// Starts chromedriver on a free loopback port and opens a headless Chromium session.
+    /// Starts chromedriver on a loopback port of its choosing and opens a headless Chromium
+    /// session.
     pub async fn start() -> anyhow::Result<Self> {
         Self::available()?;
         let mut last_error = None;
-        // A free port can be taken by someone else before chromedriver binds it: try again.
+        // Chromium can fail to open a session on a loaded machine: try again.
         for _ in 0..3 {
             match Self::start_once().await {
                 Ok(browser) => return Ok(browser),
@@ -87,9 +88,8 @@ impl Browser {
     }
 
     async fn start_once() -> anyhow::Result<Self> {
-        let port = free_browser_port()?;
-        let driver = Arc::new(Driver::spawn(port)?);
-        driver.wait_listening().await?;
+        let driver = Arc::new(Driver::start().await?);
+        let port = driver.port();
 
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|s| s.to_string()).collect();
         args.push(format!("--user-data-dir={}", driver.profile_dir().display()));
