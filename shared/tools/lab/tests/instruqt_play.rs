@@ -304,7 +304,11 @@ async fn a_learner_plays_the_track_as_instruqt_runs_it() -> anyhow::Result<()> {
     let (api_port, ui_port) = (free_port()?.to_string(), free_port()?.to_string());
     let db = sandbox.path("bank.db").display().to_string();
     let args = ["--api-port", &api_port, "--ui-port", &ui_port, "--db", &db];
-    let mut services = Program::spawn(&testkit::workspace_binary("module03")?, &args, &env)?;
+    // Run from the sandbox's own target directory, as `cargo run` runs it in the lab: the
+    // next challenge's setup finds it there, and stops it.
+    let module03 = sandbox.path("target/debug/module03");
+    std::fs::copy(testkit::workspace_binary("module03")?, &module03)?;
+    let mut services = Program::spawn(&module03.display().to_string(), &args, &env)?;
     services.wait_for("UI ready at").await?;
     let ui = format!("http://localhost:{ui_port}");
     let mut ids = Vec::new();
@@ -315,10 +319,15 @@ async fn a_learner_plays_the_track_as_instruqt_runs_it() -> anyhow::Result<()> {
         wait_until_completed(&ui, id).await?;
     }
     sandbox.check_passes("03-money-transfer-ui").await?;
-    services.stop(Duration::from_secs(5)).await;
 
-    // Module 4: Jerry's bugs are named; skipped here.
+    // Module 4: its setup stops module 3's services, which the learner left running; Jerry's
+    // bugs are named; skipped here.
     sandbox.setup("04-jerrys-bugs/setup-workshop-host").await?;
+    let stopped = tokio::time::timeout(Duration::from_secs(15), services.wait_exit()).await;
+    assert!(stopped.is_ok(), "challenge 4's setup left module 3's services running:\n{}", services.transcript());
+    for port in [&api_port, &ui_port] {
+        assert!(std::net::TcpListener::bind(format!("127.0.0.1:{port}")).is_ok(), "port {port} is still taken");
+    }
     sandbox.check_fails("04-jerrys-bugs", "unwraps a parse").await?;
     sandbox.skip("04-jerrys-bugs").await?;
     sandbox.check_passes("04-jerrys-bugs").await

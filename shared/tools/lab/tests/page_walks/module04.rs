@@ -112,7 +112,9 @@ async fn module04_page() -> anyhow::Result<()> {
     let hot_fix = restart_as(&mut walk, &build("jerrys_hot_fix"), "the hot fix is prebuilt", &ports, &server).await?;
     let failed = send(&ports, 100).await?;
     wait_for_status(&client, &failed, WorkflowExecutionStatus::Failed).await?;
-    let listed = walk.run("temporal workflow list --query \"ExecutionStatus='Failed'\"", &[]).await?;
+    let failed_query = "temporal workflow list --query \"WorkflowType = 'Module04TransferWorkflow' AND ExecutionStatus = \
+                        'Failed'\"";
+    let listed = walk.run(failed_query, &[]).await?;
     assert!(listed.contains(&failed), "{listed}");
     stop(&mut walk, hot_fix).await?;
 

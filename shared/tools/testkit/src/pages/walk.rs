@@ -2,6 +2,7 @@
 //! order, and at the end every line the page quotes must have appeared in what they printed.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use super::{Page, output_seen};
 use crate::{Launch, Program, workspace_binary, workspace_test_binary};
@@ -16,6 +17,8 @@ pub struct Walk {
     rewrites: Vec<(String, String)>,
     dir: PathBuf,
     transcript: String,
+    /// The page's commands and waits are timed from here (`instruqt/page-times.json`).
+    started: Instant,
 }
 
 impl Walk {
@@ -39,6 +42,7 @@ impl Walk {
             rewrites: Vec::new(),
             dir,
             transcript: String::new(),
+            started: Instant::now(),
         }
     }
 
@@ -124,8 +128,12 @@ impl Walk {
         self.transcript.push('\n');
     }
 
-    /// Every command of the page was walked, and every line the page quotes was seen.
+    /// Every command of the page was walked, and every line the page quotes was seen. Prints
+    /// how long the walk's commands and waits took; `PAGE_TIMES_WRITE=1` (`scripts/page-times`)
+    /// also writes it into `instruqt/page-times.json`.
     pub fn finish(self) {
+        let seconds = self.started.elapsed().as_secs_f64();
+        println!("page walk {}: its commands and waits took {seconds:.1} s", self.page.name());
         let shown = self.page.path.display();
         let not_walked: Vec<&String> = self
             .commands
@@ -146,6 +154,9 @@ impl Walk {
             "{shown}: the page quotes lines the programs never printed: {unseen:#?}\n--- what they printed:\n{}",
             self.transcript
         );
+        if std::env::var_os("PAGE_TIMES_WRITE").is_some() {
+            super::times::record_walk(&self.page.name(), seconds);
+        }
     }
 }
 
