@@ -116,6 +116,7 @@ async fn module02_page() -> anyhow::Result<()> {
     walk.record(&twice);
     let mut bank =
         restart(&mut walk, bank, "cargo run -p module02 -- account-api", &bank_args, &["--real-world-mode"]).await?;
+    dice.pass_all().await?; // the restarted bank rolls its own dice again
 
     let balances: Value = dice.http.get(format!("{url}/accounts")).send().await?.json().await?;
     assert_eq!(

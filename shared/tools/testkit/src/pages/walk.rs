@@ -19,6 +19,8 @@ pub struct Walk {
     transcript: String,
     /// The page's commands and waits are timed from here (`instruqt/page-times.json`).
     started: Instant,
+    /// When each command was reached: its time runs until the next one's.
+    reached: Vec<(String, Instant)>,
 }
 
 impl Walk {
@@ -43,6 +45,7 @@ impl Walk {
             dir,
             transcript: String::new(),
             started: Instant::now(),
+            reached: Vec::new(),
         }
     }
 
@@ -63,6 +66,7 @@ impl Walk {
             );
         };
         let index = self.next + offset;
+        self.reached.push((quoted.to_string(), Instant::now()));
         self.walked[index] = true;
         self.next = index + 1;
         self.rewritten(quoted)
@@ -134,6 +138,10 @@ impl Walk {
     pub fn finish(self) {
         let seconds = self.started.elapsed().as_secs_f64();
         println!("page walk {}: its commands and waits took {seconds:.1} s", self.page.name());
+        let ends = self.reached.iter().skip(1).map(|(_, at)| *at).chain([Instant::now()]);
+        for ((command, at), end) in self.reached.iter().zip(ends) {
+            println!("  {:6.1} s  {command}", (end - *at).as_secs_f64());
+        }
         let shown = self.page.path.display();
         let not_walked: Vec<&String> = self
             .commands
