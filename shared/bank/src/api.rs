@@ -219,8 +219,8 @@ impl AppState {
             let key = reference_id.unwrap_or_default();
             info!("{what}: reference_id {key:?} was already applied → original result returned, nothing changed");
         } else if self.real_world_mode.roll_lost_response() {
-            warn!("Real World Mode: {what} committed (new balance {new_balance}), then the response was lost → 500");
-            return Err(ApiError::service_unavailable());
+            warn!("Lost response (--lost-response-rate): {what} committed (new balance {new_balance}), answered 500");
+            return Err(ApiError::lost_response());
         } else {
             info!("{what} → new balance {new_balance}");
         }
