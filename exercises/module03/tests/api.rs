@@ -236,7 +236,12 @@ async fn a_taken_port_is_reported_clearly() -> anyhow::Result<()> {
     let args = ["--api-port", &api_port, "--ui-port", &port, "--db", db.to_str().unwrap()];
     let mut run = Program::spawn(MODULE03, &args, &server.program_env())?;
     assert!(!run.wait_exit().await?.success());
-    assert!(run.transcript().contains(&format!("port {port} is already in use")), "{}", run.transcript());
+    // The program runs in the crate's folder here, as in the lab's terminals.
+    let message = format!(
+        "port {port} is already in use: is another Money Transfer UI running? Stop it (Ctrl-C in its terminal, or \
+         `../../scripts/free-port {port}`), or pass --ui-port to use another port"
+    );
+    assert!(run.transcript().contains(&message), "{}", run.transcript());
     Ok(())
 }
 

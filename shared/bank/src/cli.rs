@@ -98,6 +98,7 @@ impl AccountApiArgs {
             initial_balances: initial_balances.iter().map(|(id, cents)| (id.to_string(), *cents)).collect(),
             closed_accounts: Vec::new(),
             allowed_hosts: self.allowed.hosts.clone(),
+            port_flag: "--port",
             real_world_mode: RealWorldModeSettings {
                 enabled: bank.real_world_mode || real_world_mode_in_source,
                 slow_secs: bank.slow_secs,

@@ -262,7 +262,7 @@ impl AccountClient {
 /// that one is. A learner reading "did not answer" should look at the URL, not restart a bank.
 fn workers_bank_elsewhere(url: &str) -> Option<String> {
     let workers = ACTIVITIES_API_URL.get().filter(|workers| workers.as_str() != url)?;
-    Some(format!("the worker's account API is {workers} (its --api-url), not {url}: is the URL in the code right?"))
+    Some(format!("the worker's account API is {workers}, not {url}: is the URL in the code right?"))
 }
 
 /// Only the bank's own refusals (a 4xx with its JSON error body) are business errors.

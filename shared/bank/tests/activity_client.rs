@@ -18,8 +18,8 @@ async fn a_call_elsewhere_names_the_workers_account_api() {
     let nowhere = format!("http://127.0.0.1:{port}");
     let error = AccountClient::new(&nowhere).withdraw("account_A", Cents::dollars(1), None).await.unwrap_err();
     let expected = format!(
-        "account API at {nowhere} did not answer, and the worker's account API is {} (its --api-url), not \
-         {nowhere}: is the URL in the code right?",
+        "account API at {nowhere} did not answer, and the worker's account API is {}, not {nowhere}: is the URL \
+         in the code right?",
         api.url
     );
     assert_eq!(error.to_string(), expected);
