@@ -47,8 +47,8 @@ pub async fn start_and_wait(client: &Client, target: &TemporalTarget, transfer: 
 }
 
 /// Earlier steps may have left an account short: say how to start over.
-const RESET_HINT: &str = "If an earlier step left the account short, `cargo run -p module02 -- reset-db` puts the balances back \
-     where the module starts.";
+const RESET_HINT: &str = "If an earlier step left the account short, put the balances back where the module \
+                          starts: cargo run -p module02 -- reset-db";
 
 /// True when a step was refused for lack of funds (the failure type is the bank's error code).
 fn failed_for_lack_of_funds(failure: &(dyn std::error::Error + 'static)) -> bool {

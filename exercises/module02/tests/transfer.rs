@@ -161,8 +161,8 @@ async fn transfer_above_the_balance_fails_at_once_and_moves_nothing() -> anyhow:
     let message = "Transfer failed: account API refused the request (422 insufficient_funds): insufficient funds: \
                    the balance is $1,000.00, the request was for $5,000.00";
     assert!(run.transcript().contains(message), "{}", run.transcript());
-    let hint = "If an earlier step left the account short, `cargo run -p module02 -- reset-db` puts the balances \
-                back where the module starts.";
+    let hint = "If an earlier step left the account short, put the balances back where the module starts: cargo run \
+                -p module02 -- reset-db";
     assert!(run.transcript().contains(hint), "the refusal says how to start over:\n{}", run.transcript());
 
     let events = history::events(&server.client(), WORKFLOW_ID).await?;

@@ -238,8 +238,8 @@ async fn a_taken_port_is_reported_clearly() -> anyhow::Result<()> {
     assert!(!run.wait_exit().await?.success());
     // The program runs in the crate's folder here, as in the lab's terminals.
     let message = format!(
-        "port {port} is already in use: is another Money Transfer UI running? Stop it (Ctrl-C in its terminal, or \
-         `../../scripts/free-port {port}`), or pass --ui-port to use another port"
+        "port {port} is already in use: is another Money Transfer UI running? Stop it (Ctrl-C in its terminal, or: \
+         ../../scripts/free-port {port}), or pass --ui-port to use another port"
     );
     assert!(run.transcript().contains(&message), "{}", run.transcript());
     Ok(())

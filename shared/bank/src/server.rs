@@ -102,8 +102,8 @@ pub async fn listen(host: &str, port: u16, what: &str, port_flag: &str) -> anyho
     TcpListener::bind((host, port)).await.map_err(|error| {
         if error.kind() == ErrorKind::AddrInUse {
             anyhow!(
-                "port {port} is already in use: is another {what} running? Stop it (Ctrl-C in its terminal, or \
-                 `{}`), or pass {port_flag} to use another port",
+                "port {port} is already in use: is another {what} running? Stop it (Ctrl-C in its terminal, or: \
+                 {}), or pass {port_flag} to use another port",
                 free_port_command(port)
             )
         } else {

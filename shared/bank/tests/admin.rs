@@ -100,8 +100,8 @@ async fn a_busy_port_gives_a_clear_error() {
     let error = bank::bind(&config).await.err().expect("the port is taken");
     // Tests run in the crate's folder: the script is two levels up.
     let expected = format!(
-        "port {port} is already in use: is another account API running? Stop it (Ctrl-C in its terminal, or \
-         `../../scripts/free-port {port}`), or pass --port to use another port"
+        "port {port} is already in use: is another account API running? Stop it (Ctrl-C in its terminal, or: \
+         ../../scripts/free-port {port}), or pass --port to use another port"
     );
     assert_eq!(error.to_string(), expected);
     let beside_the_ui = bank::AccountApiConfig { port_flag: "--api-port", ..config };
