@@ -19,6 +19,20 @@ async fn balance(services: &TransferServices, account: &str) -> anyhow::Result<f
     Ok(found.and_then(|a| a["balance"].as_f64()).expect("account listed"))
 }
 
+/// Starts a transfer from the UI's API; returns the URL of its view.
+async fn transfer(services: &TransferServices, from: &str, to: &str, dollars: u32) -> anyhow::Result<String> {
+    let body = json!({"from_account": from, "to_account": to, "amount": dollars});
+    let started: Value = reqwest::Client::new()
+        .post(format!("{}/api/transfer", services.ui_url))
+        .json(&body)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = started["workflow_id"].as_str().expect("a workflow id");
+    Ok(format!("{}/api/workflows/{id}", services.ui_url))
+}
+
 #[tokio::test]
 async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
@@ -31,16 +45,7 @@ async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -
     let worker_args: Vec<&str> = command.strip_prefix("cargo run -p module03 -- ").expect(command).split(' ').collect();
     assert_eq!(worker_args, ["worker", "--api-url", services.api_url.as_str()]);
 
-    let body = json!({"from_account": "account_A", "to_account": "account_F", "amount": 100});
-    let started: Value = reqwest::Client::new()
-        .post(format!("{}/api/transfer", services.ui_url))
-        .json(&body)
-        .send()
-        .await?
-        .json()
-        .await?;
-    let id = started["workflow_id"].as_str().expect("a workflow id").to_string();
-    let url = format!("{}/api/workflows/{id}", services.ui_url);
+    let url = transfer(&services, "account_A", "account_F", 100).await?;
 
     // Nobody polls: the transfer's Query goes unanswered, and no money moves.
     let waiting = get(&url).await?;
@@ -69,15 +74,7 @@ async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -
     let admin = format!("{}/admin/real-world-mode", services.api_url);
     let failing = json!({"enabled": true, "slow_rate": 0.0, "failure_rate": 1.0});
     reqwest::Client::new().post(&admin).json(&failing).send().await?.error_for_status()?;
-    let body = json!({"from_account": "account_B", "to_account": "account_G", "amount": 5});
-    let started: Value = reqwest::Client::new()
-        .post(format!("{}/api/transfer", services.ui_url))
-        .json(&body)
-        .send()
-        .await?
-        .json()
-        .await?;
-    let url = format!("{}/api/workflows/{}", services.ui_url, started["workflow_id"].as_str().expect("an id"));
+    let url = transfer(&services, "account_B", "account_G", 5).await?;
     eventually("the withdrawal to be retried", || async {
         let view = get(&url).await.ok()?;
         (view["pending_activity"]["attempt"].as_i64()? >= 2).then_some(())

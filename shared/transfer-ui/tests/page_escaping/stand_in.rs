@@ -42,6 +42,18 @@ async fn static_file(name: &'static str, mime: &'static str) -> Response {
     }
 }
 
+/// A `get_state` answer of a transfer at its first step.
+fn just_started() -> Value {
+    json!({
+        "status": "RUNNING",
+        "current_step": "check_balance_from",
+        "completed_steps": [],
+        "steps": ["check_balance_from", "check_balance_to", "withdraw", "deposit"],
+        "starting_balances": null,
+        "result": null
+    })
+}
+
 pub fn workflows(extra_running: usize) -> Vec<Value> {
     let mut list = vec![
         json!({
@@ -79,14 +91,7 @@ pub fn workflows(extra_running: usize) -> Vec<Value> {
             "from_account": "account_B",
             "to_account": "account_F",
             "amount": 25.0,
-            "state": {
-                "status": "RUNNING",
-                "current_step": "check_balance_from",
-                "completed_steps": [],
-                "steps": ["check_balance_from", "check_balance_to", "withdraw", "deposit"],
-                "starting_balances": null,
-                "result": null
-            },
+            "state": just_started(),
             "result": null,
             "error": null,
             "pending_activity": {"activity_type": "check_balance", "attempt": 1, "last_failure": null, "next_retry_in_secs": null},
@@ -119,14 +124,7 @@ pub fn workflows(extra_running: usize) -> Vec<Value> {
             "from_account": "account_C",
             "to_account": "account_H",
             "amount": 20.0,
-            "state": {
-                "status": "RUNNING",
-                "current_step": "check_balance_from",
-                "completed_steps": [],
-                "steps": ["check_balance_from", "check_balance_to", "withdraw", "deposit"],
-                "starting_balances": null,
-                "result": null
-            },
+            "state": just_started(),
             "result": null,
             "error": "workflow task failed: called `Result::unwrap()` on an `Err` value",
             "pending_activity": null,
