@@ -108,6 +108,36 @@ async fn a_running_transfer_reports_its_step_and_retries() -> anyhow::Result<()>
     Ok(())
 }
 
+/// Two transfers from one account, both past their balance check before either withdraws:
+/// each result shows the balance the bank answered, not the checked balance minus the amount.
+#[tokio::test]
+async fn new_balances_are_the_banks_with_transfers_in_flight() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let ui = Ui::start(&server).await?;
+    ui.bank_admin(json!({"enabled": true, "slow_rate": 0.0, "failure_rate": 1.0})).await?;
+    let ids = [ui.transfer("account_A", "account_F", 100.0).await?, ui.transfer("account_A", "account_G", 50.0).await?];
+    for id in &ids {
+        eventually("both withdrawals to be retried", || async {
+            let view = ui.get(&format!("/api/workflows/{id}")).await.ok()?;
+            (view["pending_activity"]["attempt"].as_i64()? >= 2).then_some(())
+        })
+        .await?;
+    }
+    ui.bank_admin(json!({"enabled": false})).await?;
+    let mut from_new_balances = Vec::new();
+    for id in &ids {
+        let done = ui.wait_until_closed(id).await?;
+        assert_eq!(done["status"], "COMPLETED", "{done}");
+        from_new_balances.push(done["result"]["from_new_balance"].as_f64().unwrap());
+    }
+    from_new_balances.sort_by(f64::total_cmp);
+    assert_eq!(ui.balance("account_A").await?, 850.0);
+    // The first withdrawal left $900 or $950 (whichever came first); the second one, $850.
+    assert_eq!(from_new_balances[0], 850.0, "the later withdrawal shows the bank's balance: {from_new_balances:?}");
+    assert!([900.0, 950.0].contains(&from_new_balances[1]), "{from_new_balances:?}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn account_history_and_summary_match_what_was_done() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
@@ -206,7 +236,12 @@ async fn a_taken_port_is_reported_clearly() -> anyhow::Result<()> {
     let args = ["--api-port", &api_port, "--ui-port", &port, "--db", db.to_str().unwrap()];
     let mut run = Program::spawn(MODULE03, &args, &server.program_env())?;
     assert!(!run.wait_exit().await?.success());
-    assert!(run.transcript().contains(&format!("port {port} is already in use")), "{}", run.transcript());
+    // The program runs in the crate's folder here, as in the lab's terminals.
+    let message = format!(
+        "port {port} is already in use: is another Money Transfer UI running? Stop it (Ctrl-C in its terminal, or: \
+         ../../scripts/free-port {port}), or pass --ui-port to use another port"
+    );
+    assert!(run.transcript().contains(&message), "{}", run.transcript());
     Ok(())
 }
 

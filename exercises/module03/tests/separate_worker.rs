@@ -19,6 +19,20 @@ async fn balance(services: &TransferServices, account: &str) -> anyhow::Result<f
     Ok(found.and_then(|a| a["balance"].as_f64()).expect("account listed"))
 }
 
+/// Starts a transfer from the UI's API; returns the URL of its view.
+async fn transfer(services: &TransferServices, from: &str, to: &str, dollars: u32) -> anyhow::Result<String> {
+    let body = json!({"from_account": from, "to_account": to, "amount": dollars});
+    let started: Value = reqwest::Client::new()
+        .post(format!("{}/api/transfer", services.ui_url))
+        .json(&body)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = started["workflow_id"].as_str().expect("a workflow id");
+    Ok(format!("{}/api/workflows/{id}", services.ui_url))
+}
+
 #[tokio::test]
 async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
@@ -31,21 +45,15 @@ async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -
     let worker_args: Vec<&str> = command.strip_prefix("cargo run -p module03 -- ").expect(command).split(' ').collect();
     assert_eq!(worker_args, ["worker", "--api-url", services.api_url.as_str()]);
 
-    let body = json!({"from_account": "account_A", "to_account": "account_F", "amount": 100});
-    let started: Value = reqwest::Client::new()
-        .post(format!("{}/api/transfer", services.ui_url))
-        .json(&body)
-        .send()
-        .await?
-        .json()
-        .await?;
-    let id = started["workflow_id"].as_str().expect("a workflow id").to_string();
-    let url = format!("{}/api/workflows/{id}", services.ui_url);
+    let url = transfer(&services, "account_A", "account_F", 100).await?;
 
     // Nobody polls: the transfer's Query goes unanswered, and no money moves.
     let waiting = get(&url).await?;
     assert_eq!(waiting["status"], "RUNNING", "{waiting}");
-    assert!(waiting["error"].as_str().unwrap_or_default().contains("no worker answered"), "{waiting}");
+    let no_worker = "get_state Query failed: no worker answered within 2s: is a worker running? (cargo run -p \
+                     module03 -- worker)";
+    assert_eq!(waiting["error"], no_worker, "{waiting}");
+    assert_eq!(waiting["history_completed_steps"], json!([]), "nothing done yet, says the history: {waiting}");
     assert_eq!(balance(&services, "account_A").await?, 1000.0);
 
     let mut worker = Program::spawn(MODULE03, &worker_args, &server.program_env())?;
@@ -60,6 +68,23 @@ async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -
     worker.wait_for("withdraw($100.00 from account_A): ok").await?;
     assert_eq!(balance(&services, "account_A").await?, 900.0);
     assert_eq!(balance(&services, "account_F").await?, 1000.0);
+
+    // A transfer past its balance checks, retrying its withdrawal, when the worker stops: the
+    // history still proves the two checks done, and the view says no worker answers.
+    let admin = format!("{}/admin/real-world-mode", services.api_url);
+    let failing = json!({"enabled": true, "slow_rate": 0.0, "failure_rate": 1.0});
+    reqwest::Client::new().post(&admin).json(&failing).send().await?.error_for_status()?;
+    let url = transfer(&services, "account_B", "account_G", 5).await?;
+    eventually("the withdrawal to be retried", || async {
+        let view = get(&url).await.ok()?;
+        (view["pending_activity"]["attempt"].as_i64()? >= 2).then_some(())
+    })
+    .await?;
+    worker.interrupt()?;
+    worker.wait_exit().await?;
+    let stopped = get(&url).await?;
+    assert_eq!(stopped["error"], no_worker, "{stopped}");
+    assert_eq!(stopped["history_completed_steps"], json!(["check_balance_from", "check_balance_to"]), "{stopped}");
 
     services.program.interrupt()?;
     services.program.wait_for("All stopped.").await?;

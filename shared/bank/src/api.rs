@@ -2,6 +2,7 @@
 //!
 //! | Route                              | What it does                         |
 //! |------------------------------------|--------------------------------------|
+//! | `GET  /`                           | these routes, as JSON                |
 //! | `GET  /health`                     | liveness, never injected             |
 //! | `GET  /accounts`                   | all balances                         |
 //! | `GET  /accounts/{id}`              | one balance                          |
@@ -66,6 +67,7 @@ const BANK_SLOTS: usize = 2;
 /// All routes, behind the front door, ready to serve.
 pub fn router(bank: Bank, real_world_mode: RealWorldMode, door: FrontDoor) -> Router {
     Router::new()
+        .route("/", get(index))
         .route("/health", get(health))
         .route("/accounts", get(list_accounts))
         .route("/accounts/{id}", get(balance))
@@ -79,6 +81,31 @@ pub fn router(bank: Bank, real_world_mode: RealWorldMode, door: FrontDoor) -> Ro
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(door, front_door::admit))
         .with_state(AppState { bank, real_world_mode, bank_slots: Arc::new(Semaphore::new(BANK_SLOTS)) })
+}
+
+/// What `GET /` lists: a learner who opens the API in a browser or with curl sees what it
+/// serves. (The routes themselves are in [`router`].)
+const ENDPOINTS: &[(&str, &str)] = &[
+    ("GET /accounts", "all balances"),
+    ("GET /accounts/{id}", "one balance, e.g. /accounts/account_A"),
+    ("POST /accounts/{id}/withdraw", r#"{"amount": 100, "reference_id": "a key"}: reference_id is optional"#),
+    ("POST /accounts/{id}/deposit", r#"{"amount": 100, "reference_id": "a key"}: reference_id is optional"#),
+    ("GET /ledger?account={id}", "one account's changes, oldest first (GET /ledger: all of them)"),
+    ("GET /health", "is the API up? (never failed on purpose)"),
+    ("POST /admin/reset", "the starting balances back, an empty ledger"),
+    ("GET /admin/real-world-mode", "the failure settings"),
+    ("POST /admin/real-world-mode", r#"{"enabled": true} or false; other settings likewise"#),
+];
+
+async fn index() -> Json<serde_json::Value> {
+    let endpoints: Vec<_> =
+        ENDPOINTS.iter().map(|(route, what)| serde_json::json!({ "route": route, "what": what })).collect();
+    Json(serde_json::json!({
+        "service": "account-api",
+        "endpoints": endpoints,
+        "money": "amounts and balances are numbers of dollars, exact to the cent: 100 is $100.00, 12.5 is $12.50",
+        "posts": "a POST needs the header Content-Type: application/json and a JSON body",
+    }))
 }
 
 async fn health(State(app): State<AppState>) -> Json<Health> {
@@ -219,8 +246,8 @@ impl AppState {
             let key = reference_id.unwrap_or_default();
             info!("{what}: reference_id {key:?} was already applied → original result returned, nothing changed");
         } else if self.real_world_mode.roll_lost_response() {
-            warn!("Real World Mode: {what} committed (new balance {new_balance}), then the response was lost → 500");
-            return Err(ApiError::service_unavailable());
+            warn!("Lost response (--lost-response-rate): {what} committed (new balance {new_balance}), answered 500");
+            return Err(ApiError::lost_response());
         } else {
             info!("{what} → new balance {new_balance}");
         }

@@ -6,6 +6,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::chaos::LOST_RESPONSE_MESSAGE;
 use crate::db::BankError;
 use crate::wire::{ErrorBody, codes};
 
@@ -34,6 +35,11 @@ impl ApiError {
     pub fn service_unavailable() -> ApiError {
         let message = "Service temporarily unavailable";
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, codes::SERVICE_UNAVAILABLE, message)
+    }
+
+    /// The answer to a change that was applied, when Real World Mode drops its response.
+    pub fn lost_response() -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, codes::SERVICE_UNAVAILABLE, LOST_RESPONSE_MESSAGE)
     }
 
     pub fn gateway_timeout() -> ApiError {

@@ -123,7 +123,11 @@ async fn module04_page() -> anyhow::Result<()> {
     let why = "the learner's workflow fix is prebuilt";
     let mut half_fixed = restart_as(&mut walk, &build("only_the_workflow_fixed"), why, &ports, &server).await?;
     let third = send(&ports, 100).await?;
-    half_fixed.wait_for("[attempt 2] withdraw($100.00 from account_A): failed").await?;
+    let second_attempt = half_fixed.wait_for("[attempt 2] withdraw($100.00 from account_A): failed").await?;
+    // Whatever answers on Jerry's port (nothing, or the lab's Temporal UI), the failure names
+    // the bank the worker was given: the learner reads the URL instead of restarting a bank.
+    let workers_bank = format!("the worker's account API is http://127.0.0.1:{}, not http://localhost:8080", ports.api);
+    assert!(second_attempt.contains(&workers_bank), "{second_attempt}");
     stop(&mut walk, half_fixed).await?;
     let fixed_build = workspace_binary("module04-solution")?;
     let mut fixed = restart_as(&mut walk, &fixed_build, "both fixes are prebuilt", &ports, &server).await?;
