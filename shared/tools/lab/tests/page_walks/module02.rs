@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 use testkit::pages::{PAGE_ACCOUNT_API_PORT, Walk};
-use testkit::{Launch, Program, TempDir, TestServer, free_port, workspace_binary};
+use testkit::{Program, TempDir, TestServer, free_port};
 
 /// The bank's dice, as a learner's bank would be switched at run time.
 struct Dice {

@@ -19,6 +19,8 @@ pub struct Walk {
     transcript: String,
     /// The page's commands and waits are timed from here (`instruqt/page-times.json`).
     started: Instant,
+    /// Time spent finding (and, when stale, building) test binaries: not the learner's wait.
+    building: std::time::Duration,
     /// When each command was reached: its time runs until the next one's.
     reached: Vec<(String, Instant)>,
 }
@@ -45,6 +47,7 @@ impl Walk {
             dir,
             transcript: String::new(),
             started: Instant::now(),
+            building: std::time::Duration::ZERO,
             reached: Vec::new(),
         }
     }
@@ -104,7 +107,12 @@ impl Walk {
         let args = words.iter().position(|w| *w == "--").map_or(&[][..], |i| &words[i + 1..]);
         let launch = match words.get(..2) {
             Some(["cargo", "run"]) => Launch::new(workspace_binary(option("-p"))?),
-            Some(["cargo", "test"]) => Launch::new(workspace_test_binary(option("-p"), option("--test"))?),
+            Some(["cargo", "test"]) => {
+                let building = Instant::now();
+                let binary = workspace_test_binary(option("-p"), option("--test"))?;
+                self.building += building.elapsed();
+                Launch::new(binary)
+            }
             _ => Launch::new("bash").args(["-c", &format!("{command} {}", extra.join(" "))]),
         };
         let launch = if words.first() == Some(&"cargo") { launch.args(args).args(extra) } else { launch };
@@ -136,8 +144,12 @@ impl Walk {
     /// how long the walk's commands and waits took; `PAGE_TIMES_WRITE=1` (`scripts/page-times`)
     /// also writes it into `instruqt/page-times.json`.
     pub fn finish(self) {
-        let seconds = self.started.elapsed().as_secs_f64();
-        println!("page walk {}: its commands and waits took {seconds:.1} s", self.page.name());
+        let seconds = (self.started.elapsed() - self.building).as_secs_f64();
+        println!(
+            "page walk {}: its commands and waits took {seconds:.1} s (not counted: {:.1} s finding built test binaries)",
+            self.page.name(),
+            self.building.as_secs_f64()
+        );
         let ends = self.reached.iter().skip(1).map(|(_, at)| *at).chain([Instant::now()]);
         for ((command, at), end) in self.reached.iter().zip(ends) {
             println!("  {:6.1} s  {command}", (end - *at).as_secs_f64());
