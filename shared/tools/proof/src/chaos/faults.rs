@@ -1,6 +1,6 @@
 //! The faults: the worker, the account API or the UI SIGKILLed and started again, the
 //! Temporal server stopped and started again on the same port and database. Each one
-//! injected prints one line.
+//! injected prints one line. (The partitions and the full disk are `outages`.)
 
 use std::time::{Duration, Instant};
 
@@ -25,14 +25,19 @@ impl Scene {
             Fault::KillAccountApi { down_ms } => {
                 self.counts.account_api_kills += 1;
                 self.kill_and_restart(Process::AccountApi, down_ms, &prefix).await?;
-                // A new process starts with the flags' settings: the dice are set again.
+                // A new process starts with the flags' settings: the dice are set again, and
+                // a full disk is still full.
                 self.bank_dice(self.counts.account_api_kills as u64).await?;
+                self.outages.restore_disk().await?;
             }
             Fault::KillUi { down_ms } => {
                 self.counts.ui_kills += 1;
                 self.kill_and_restart(Process::Ui, down_ms, &prefix).await?;
             }
             Fault::RestartServer => {
+                // Not while a partition keeps a program from the server: each would blur the other.
+                let outages = self.outages.clone();
+                let _alone = outages.server_paths.lock().await;
                 self.print(&format!(
                     "{prefix}: Temporal server stopped and started again (same port and database) after \
                      {started} transfers started"

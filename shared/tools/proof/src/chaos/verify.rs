@@ -204,6 +204,8 @@ mod tests {
             ledger,
             balances,
             faults: FaultCounts::default(),
+            outages: Vec::new(),
+            disk_full_said: 0,
             retried_attempts: 0,
             resent_requests: 0,
             answered_again: 0,
