@@ -16,7 +16,8 @@ use crate::chaos::{RealWorldModeSettings, RealWorldModeUpdate};
 use crate::db::{Account, LedgerEntry};
 use crate::money::Cents;
 use crate::wire::{
-    DepositResponse, DiskFull, DiskFullUpdate, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse, codes,
+    DepositResponse, DiskFull, DiskFullUpdate, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse,
+    codes,
 };
 
 /// How long the client waits for an answer unless told otherwise.

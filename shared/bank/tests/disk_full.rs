@@ -40,7 +40,10 @@ async fn a_full_disk_refuses_changes_whole_and_they_succeed_once_there_is_room()
     let api = start().await;
     let withdraw = |n: usize| format!(r#"{{"amount": 0.01, "reference_id": "w-{n:05}"}}"#);
 
-    assert_eq!(api.post("/admin/disk-full", r#"{"full": true}"#).await.json, json!({"full": true, "refused_changes": 0}));
+    assert_eq!(
+        api.post("/admin/disk-full", r#"{"full": true}"#).await.json,
+        json!({"full": true, "refused_changes": 0})
+    );
     // Changes that fit in the pages the database has still go through; then one needs room.
     let mut applied = 0;
     let refused = loop {

@@ -105,7 +105,8 @@ impl ChaosConfig {
             lost_response_rate: 0.1,
             lost_answer_share: 0.05,
             slow_secs: 1,
-            fault_window_secs: 25.0,
+            // Long enough for the worker's outages, one after another, to find transfers moving.
+            fault_window_secs: 45.0,
             verbose: false,
         }
     }

@@ -86,17 +86,20 @@ impl Outages {
         self.set(outage, false).await?;
         let healed = SystemTime::now();
         let lasted = self.narrator.elapsed() - began;
-        let refusals =
-            if outage == Outage::DiskFull { format!(" ({refused_changes} changes refused for want of room)") } else { String::new() };
+        let refusals = if outage == Outage::DiskFull {
+            format!(" ({refused_changes} changes refused for want of room)")
+        } else {
+            String::new()
+        };
         self.narrator.print(&format!("{} healed after {:.1} s{refusals}", outage.name(), lasted.as_secs_f64()));
         match self.working_again(outage, healed).await {
             Some(seen) => self.narrator.say(&format!(
                 "work flows again over the healed path (seen {:.1} s after the heal)",
                 seen.as_secs_f64()
             )),
-            None => self.narrator.print(&format!(
-                "no sign of work over the healed path {RECOVERY_GUARD:?} after the heal; going on"
-            )),
+            None => self
+                .narrator
+                .print(&format!("no sign of work over the healed path {RECOVERY_GUARD:?} after the heal; going on")),
         }
         Ok(OutageRecord { outage, began, lasted, healed, recovery: None, refused_changes })
     }

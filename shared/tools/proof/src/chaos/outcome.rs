@@ -103,7 +103,9 @@ pub fn recovery_table(outcome: &ChaosOutcome) -> String {
     outcome
         .recoveries()
         .iter()
-        .map(|(outage, times)| format!("  {} ×{}: recovered {} after the heal\n", outage.name(), times.len(), p50_max(times)))
+        .map(|(outage, times)| {
+            format!("  {} ×{}: recovered {} after the heal\n", outage.name(), times.len(), p50_max(times))
+        })
         .collect()
 }
 

@@ -123,7 +123,10 @@ impl Outage {
     /// Whether it stops a program from talking to the Temporal server (the server's restart
     /// waits for it to heal, and the other way round: the two would blur each other).
     pub fn parts_from_server(self) -> bool {
-        matches!(self, Outage::Cut(Link::WorkerServer | Link::UiServer) | Outage::Blackhole(Link::WorkerServer | Link::UiServer))
+        matches!(
+            self,
+            Outage::Cut(Link::WorkerServer | Link::UiServer) | Outage::Blackhole(Link::WorkerServer | Link::UiServer)
+        )
     }
 
     /// Outages on the worker's paths run one after another, each after the one before has
@@ -159,13 +162,13 @@ pub(super) fn outage_lanes(config: &ChaosConfig) -> [Vec<PlannedOutage>; 2] {
             .into_iter()
             .enumerate()
             .map(|(i, outage)| {
-                let after = if i == 0 { rng.random_range(first.clone()) } else { rng.random_range(1.0..3.0) };
+                let after = if i == 0 { rng.random_range(first.clone()) } else { rng.random_range(0.5..2.0) };
                 PlannedOutage { outage, after: Duration::from_secs_f64(after), lasts: outage.length(&mut rng) }
             })
             .collect()
     };
     // The worker's lane starts soon (it has the most to do); the UI's while transfers are asked for.
-    [lane(worker, 2.0..4.0), lane(ui, 0.1 * window..0.4 * window)]
+    [lane(worker, 1.5..3.0), lane(ui, 0.1 * window..0.4 * window)]
 }
 
 /// When each fault happens, counted from the moment the early transfers are started.

@@ -22,7 +22,9 @@ enum Work {
     WorkflowStarted,
     WorkflowTaskCompleted,
     /// An activity completed; `moves_money` for a withdrawal or deposit.
-    ActivityCompleted { moves_money: bool },
+    ActivityCompleted {
+        moves_money: bool,
+    },
 }
 
 impl Outage {

@@ -212,6 +212,16 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
     let ui_statuses = transfers::ui_listing(&scene.driver.http, &ui_url).await?;
     let ids: Vec<String> = scene.ids.keys().cloned().collect();
     recovery::measure(&scene.client, &ids, &mut outage_records).await?;
+    for record in &outage_records {
+        let recovered =
+            record.recovery.map_or("no work since".into(), |r| format!("work again {:.1} s later", r.as_secs_f64()));
+        scene.say(&format!(
+            "{} at {:.1} s for {:.1} s: healed, {recovered} (from the histories)",
+            record.outage.name(),
+            record.began.as_secs_f64(),
+            record.lasted.as_secs_f64()
+        ));
+    }
     let retried_attempts =
         scene.worker.transcripts().iter().filter(|l| l.contains("failed, Temporal will retry")).count();
     let outcome = ChaosOutcome {
