@@ -79,10 +79,16 @@ impl Outages {
         let outage = planned.outage;
         let _alone = if outage.parts_from_server() { Some(self.server_paths.lock().await) } else { None };
         let began = self.narrator.elapsed();
-        self.narrator.print(&format!("{} for {:.1} s", outage.name(), planned.lasts.as_secs_f64()));
         self.set(outage, true).await?;
+        if outage == Outage::DiskFull {
+            // The database first fills the room its pages still have: the disk is full from
+            // its first refusal on, and stays full for the planned time from then.
+            self.narrator.print("bank's disk full: its database may not grow");
+            self.refused_so_far(true).await?;
+        }
+        self.narrator.print(&format!("{} for {:.1} s", outage.name(), planned.lasts.as_secs_f64()));
         tokio::time::sleep(planned.lasts).await;
-        let refused_changes = if outage == Outage::DiskFull { self.until_refused().await? } else { 0 };
+        let refused_changes = if outage == Outage::DiskFull { self.refused_so_far(false).await? } else { 0 };
         self.set(outage, false).await?;
         let healed = SystemTime::now();
         let lasted = self.narrator.elapsed() - began;
@@ -139,13 +145,13 @@ impl Outages {
         }
     }
 
-    /// Keeps the disk full until it has refused a change (a full disk that refused nothing
-    /// proved nothing); the changes refused so far.
-    async fn until_refused(&self) -> anyhow::Result<u64> {
+    /// The changes the full disk has refused so far; with `first`, once it has refused one
+    /// (a full disk that refused nothing proved nothing).
+    async fn refused_so_far(&self, first: bool) -> anyhow::Result<u64> {
         let guard = Instant::now();
         loop {
             if let Ok(disk) = self.bank.disk_full().await
-                && (disk.refused_changes > 0 || guard.elapsed() > RECOVERY_GUARD)
+                && (!first || disk.refused_changes > 0 || guard.elapsed() > RECOVERY_GUARD)
             {
                 return Ok(disk.refused_changes);
             }

@@ -56,6 +56,9 @@ pub struct ChaosOutcome {
     pub disk_full_said: usize,
     /// Attempts the workers reported as failed and retried.
     pub retried_attempts: usize,
+    /// The most attempts one activity took. Temporal's retries wait 1 s, 2 s, 4 s… (up to
+    /// 100 s): the unluckiest activity decides when the last transfer closes.
+    pub most_attempts: i32,
     /// Requests the driver sent again, with the same key, because the UI was down or
     /// answered 5xx.
     pub resent_requests: usize,
@@ -119,7 +122,8 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
     format!(
         "{} transfers in {:.1} s: {} completed, {} failed ({} of them overdrafts by design, {} refunded); \
          {} ledger entries. Faults: worker SIGKILLed {}×, account API SIGKILLed {}×, UI SIGKILLed {}×, \
-         Temporal server restarted {}×{}; {}. {} failed attempts retried by Temporal; {} requests to the UI \
+         Temporal server restarted {}×{}; {}. {} failed attempts retried by Temporal (one activity took {} \
+         attempts); {} requests to the UI \
          sent again with the same Idempotency-Key ({} answers dropped on purpose), {} of them for a transfer \
          already started. Recovery (p50 / max) from each heal to the next work done over the healed path:\n{}",
         outcome.ids.len(),
@@ -140,6 +144,7 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
         },
         outage_counts(outcome),
         outcome.retried_attempts,
+        outcome.most_attempts,
         outcome.resent_requests,
         outcome.plan.iter().filter(|t| t.first_answer_lost).count(),
         outcome.answered_again,

@@ -108,14 +108,15 @@ impl Outage {
         }
     }
 
-    /// How long it lasts, at random: the silent partition of the worker 5–20 s, as the issue
-    /// asks; the others a few seconds, while money moves.
+    /// How long it lasts, at random: the silent partition of the worker 5–20 s (the worker
+    /// only waits: no task is lost); the others a few seconds, while money moves. Each second
+    /// a bank call fails adds attempts, and Temporal's wait before the next doubles each time:
+    /// longer ones would only stretch the run's tail.
     fn length(self, rng: &mut StdRng) -> Duration {
         let secs = match self {
             Outage::Blackhole(Link::WorkerServer) => rng.random_range(5.0..20.0),
             Outage::Cut(Link::WorkerServer) => rng.random_range(3.0..10.0),
-            Outage::DiskFull => rng.random_range(4.0..8.0),
-            _ => rng.random_range(2.0..6.0),
+            _ => rng.random_range(2.0..5.0),
         };
         Duration::from_secs_f64(secs)
     }

@@ -43,13 +43,21 @@ impl Outage {
     }
 }
 
-/// Fills in each record's recovery time from the histories of the workflows `ids`.
-pub(super) async fn measure(client: &Client, ids: &[String], records: &mut [OutageRecord]) -> anyhow::Result<()> {
-    if records.is_empty() {
-        return Ok(());
-    }
+/// Fills in each record's recovery time from the histories of the workflows `ids`; answers
+/// the most attempts one activity took (Temporal waits twice as long before each retry, so
+/// the unluckiest activity decides when the last transfer closes).
+pub(super) async fn measure(client: &Client, ids: &[String], records: &mut [OutageRecord]) -> anyhow::Result<i32> {
     let histories: Vec<Vec<HistoryEvent>> =
         futures::stream::iter(ids).map(|id| events(client, id)).buffer_unordered(8).try_collect().await?;
+    let most_attempts = histories
+        .iter()
+        .flatten()
+        .filter_map(|event| match &event.attributes {
+            Some(Attributes::ActivityTaskStartedEventAttributes(a)) => Some(a.attempt),
+            _ => None,
+        })
+        .max()
+        .unwrap_or_default();
     let mut done: Vec<(SystemTime, Work)> = histories.iter().flat_map(|history| work_in(history)).collect();
     done.sort_by_key(|(at, _)| *at);
     for record in records {
@@ -58,7 +66,7 @@ pub(super) async fn measure(client: &Client, ids: &[String], records: &mut [Outa
             .find(|(at, work)| *at >= record.healed && record.outage.crossed_by(*work))
             .map(|(at, _)| at.duration_since(record.healed).unwrap_or_default());
     }
-    Ok(())
+    Ok(most_attempts)
 }
 
 /// The work one history records, with the server's time for each.

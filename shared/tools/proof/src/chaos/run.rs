@@ -211,7 +211,7 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
     let (statuses, listed_twice) = transfers::temporal_statuses(&scene.client).await?;
     let ui_statuses = transfers::ui_listing(&scene.driver.http, &ui_url).await?;
     let ids: Vec<String> = scene.ids.keys().cloned().collect();
-    recovery::measure(&scene.client, &ids, &mut outage_records).await?;
+    let most_attempts = recovery::measure(&scene.client, &ids, &mut outage_records).await?;
     for record in &outage_records {
         let recovered =
             record.recovery.map_or("no work since".into(), |r| format!("work again {:.1} s later", r.as_secs_f64()));
@@ -236,6 +236,7 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
         outages: outage_records,
         disk_full_said: scene.account_api.transcripts().iter().filter(|l| l.contains(DISK_FULL_SAID)).count(),
         retried_attempts,
+        most_attempts,
         resent_requests: scene.driver.resent(),
         // The UI says so when a key's transfer had been started by a request it never answered.
         answered_again: scene

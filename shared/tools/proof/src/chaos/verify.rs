@@ -207,6 +207,7 @@ mod tests {
             outages: Vec::new(),
             disk_full_said: 0,
             retried_attempts: 0,
+            most_attempts: 0,
             resent_requests: 0,
             answered_again: 0,
             elapsed: Duration::ZERO,
