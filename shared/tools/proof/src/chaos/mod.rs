@@ -79,13 +79,15 @@ pub struct ChaosConfig {
 }
 
 impl ChaosConfig {
-    /// The partitions (the worker ↔ server blackholed; the worker ↔ bank cut, then
-    /// blackholed; the UI ↔ server cut) and one full disk.
-    pub const DEFAULT_OUTAGES: [(Outage, usize); 5] = [
+    /// Every partition once (cut and blackholed; the worker ↔ server, the worker ↔ bank, the
+    /// UI ↔ server) and one full disk.
+    pub const DEFAULT_OUTAGES: [(Outage, usize); 7] = [
         (Outage::Blackhole(Link::WorkerServer), 1),
+        (Outage::Cut(Link::WorkerServer), 1),
         (Outage::Cut(Link::WorkerBank), 1),
         (Outage::Blackhole(Link::WorkerBank), 1),
         (Outage::Cut(Link::UiServer), 1),
+        (Outage::Blackhole(Link::UiServer), 1),
         (Outage::DiskFull, 1),
     ];
 

@@ -19,8 +19,6 @@ pub struct OutageRecord {
     /// From the heal to the next piece of work done over the healed path (see `recovery`);
     /// `None` if none came.
     pub recovery: Option<Duration>,
-    /// A full disk: the changes the account API refused for want of room.
-    pub refused_changes: u64,
 }
 
 /// The faults that really happened.
@@ -52,6 +50,8 @@ pub struct ChaosOutcome {
     pub faults: FaultCounts,
     /// The partitions and full disks, in the order they began.
     pub outages: Vec<OutageRecord>,
+    /// Changes the bank refused because its disk was full, as the workers' logs tell.
+    pub disk_full_refusals: usize,
     /// Times the account API said its database was full (once per episode, not per request).
     pub disk_full_said: usize,
     /// Attempts the workers reported as failed and retried.
@@ -157,11 +157,10 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
 fn outage_counts(outcome: &ChaosOutcome) -> String {
     let mut parts: Vec<String> =
         outcome.recoveries().iter().map(|(outage, times)| format!("{} {}×", outage.name(), times.len())).collect();
-    let refused: u64 = outcome.outages.iter().map(|o| o.refused_changes).sum();
     if outcome.outages.iter().any(|o| o.outage == Outage::DiskFull) {
         parts.push(format!(
-            "{refused} changes refused for want of room, said {}× in the account API's log",
-            outcome.disk_full_said
+            "{} changes refused for want of room, said {}× in the account API's log",
+            outcome.disk_full_refusals, outcome.disk_full_said
         ));
     }
     if parts.is_empty() { "no partitions, no full disk".into() } else { parts.join(", ") }

@@ -108,15 +108,19 @@ impl Outage {
         }
     }
 
-    /// How long it lasts, at random: the silent partition of the worker 5–20 s (the worker
-    /// only waits: no task is lost); the others a few seconds, while money moves. Each second
-    /// a bank call fails adds attempts, and Temporal's wait before the next doubles each time:
-    /// longer ones would only stretch the run's tail.
+    /// How long it lasts, at random: the silent partition of the worker 5–20 s, its cut and
+    /// the UI's partitions 2–5 s; the bank's only 1.5–3 s, while money moves. Each failed bank call
+    /// doubles Temporal's wait before the next attempt (1 s, 2 s, 4 s…), on top of Real World
+    /// Mode's failures: a longer outage adds little proof and a long tail to the run.
     fn length(self, rng: &mut StdRng) -> Duration {
         let secs = match self {
             Outage::Blackhole(Link::WorkerServer) => rng.random_range(5.0..20.0),
-            Outage::Cut(Link::WorkerServer) => rng.random_range(3.0..10.0),
-            _ => rng.random_range(2.0..5.0),
+            Outage::Cut(Link::WorkerServer | Link::UiServer) | Outage::Blackhole(Link::UiServer) => {
+                rng.random_range(2.0..5.0)
+            }
+            Outage::Cut(Link::WorkerBank) | Outage::Blackhole(Link::WorkerBank) | Outage::DiskFull => {
+                rng.random_range(1.5..3.0)
+            }
         };
         Duration::from_secs_f64(secs)
     }
@@ -163,7 +167,7 @@ pub(super) fn outage_lanes(config: &ChaosConfig) -> [Vec<PlannedOutage>; 2] {
             .into_iter()
             .enumerate()
             .map(|(i, outage)| {
-                let after = if i == 0 { rng.random_range(first.clone()) } else { rng.random_range(0.5..2.0) };
+                let after = if i == 0 { rng.random_range(first.clone()) } else { rng.random_range(2.0..4.0) };
                 PlannedOutage { outage, after: Duration::from_secs_f64(after), lasts: outage.length(&mut rng) }
             })
             .collect()

@@ -234,6 +234,7 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
         ui_statuses,
         faults: scene.counts,
         outages: outage_records,
+        disk_full_refusals: scene.worker.transcripts().iter().filter(|l| l.contains(DISK_FULL_REFUSAL)).count(),
         disk_full_said: scene.account_api.transcripts().iter().filter(|l| l.contains(DISK_FULL_SAID)).count(),
         retried_attempts,
         most_attempts,
@@ -254,6 +255,9 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
 /// What the account API logs when its database is full (`bank::api`'s disk module), once per
 /// episode.
 const DISK_FULL_SAID: &str = "The bank's database is full";
+
+/// What a worker logs for each change refused by a full disk (the bank's 507 answer).
+const DISK_FULL_REFUSAL: &str = "answered 507";
 
 /// `<target>/chaos/temporal-seed-<seed>.log`, emptied: kept after the run, for a look.
 fn server_log_file(seed: u64) -> anyhow::Result<PathBuf> {

@@ -205,6 +205,7 @@ mod tests {
             balances,
             faults: FaultCounts::default(),
             outages: Vec::new(),
+            disk_full_refusals: 0,
             disk_full_said: 0,
             retried_attempts: 0,
             most_attempts: 0,
