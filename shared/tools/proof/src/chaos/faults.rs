@@ -16,6 +16,14 @@ impl Scene {
     /// Injects fault `number` of `total`, and waits until the system can take the next one.
     pub(super) async fn inject(&mut self, fault: Fault, number: usize, total: usize) -> anyhow::Result<()> {
         let prefix = format!("fault {number}/{total}");
+        // Not while a partition keeps a program from the server: a restarted server, or a new
+        // worker or UI process with new connections, would hide how long a caught one stays
+        // silent (the account API's kills do not touch those paths).
+        let outages = self.outages.clone();
+        let _alone = match fault {
+            Fault::KillAccountApi { .. } => None,
+            _ => Some(outages.server_paths.lock().await),
+        };
         let started = self.started_so_far();
         match fault {
             Fault::KillWorker { down_ms } => {
@@ -35,9 +43,6 @@ impl Scene {
                 self.kill_and_restart(Process::Ui, down_ms, &prefix).await?;
             }
             Fault::RestartServer => {
-                // Not while a partition keeps a program from the server: each would blur the other.
-                let outages = self.outages.clone();
-                let _alone = outages.server_paths.lock().await;
                 self.print(&format!(
                     "{prefix}: Temporal server stopped and started again (same port and database) after \
                      {started} transfers started"

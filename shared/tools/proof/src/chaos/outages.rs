@@ -50,7 +50,7 @@ impl Proxies {
 pub(super) struct Outages {
     pub proxies: Proxies,
     /// Held by a partition from the server while it lasts and until work flows again, and by
-    /// the server's restart: neither blurs the other's effect.
+    /// the server's restart and the worker's and the UI's kills: neither blurs the other's effect.
     pub server_paths: Mutex<()>,
     bank: AccountClient,
     /// Whether the bank's disk is full now; held while it changes, so that a restarted
