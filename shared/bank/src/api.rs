@@ -11,6 +11,7 @@
 //! | `GET  /ledger?account={id}`        | what happened, oldest first          |
 //! | `POST /admin/reset`                | initial balances, empty ledger       |
 //! | `GET/POST /admin/real-world-mode`  | switch failure injection on and off  |
+//! | `GET/POST /admin/disk-full`        | fill the bank's disk, free it again  |
 //!
 //! Every request passes the [`front_door`] first: a foreign `Host` is refused, and so is a
 //! POST that is not JSON or comes from another site's page.
@@ -19,6 +20,7 @@
 //! input is always a clear 400, even in Real World Mode), roll for an
 //! injected failure, move the money, and finally roll for a lost response.
 
+mod disk;
 mod error;
 pub mod extract;
 pub mod front_door;
@@ -59,6 +61,7 @@ struct AppState {
     /// The bank is one connection behind a mutex, so more blocking threads than this only
     /// wait for each other (and each costs memory).
     bank_slots: Arc<Semaphore>,
+    disk: disk::DiskAlarm,
 }
 
 /// Bank calls allowed on tokio's blocking threads at once.
@@ -76,11 +79,17 @@ pub fn router(bank: Bank, real_world_mode: RealWorldMode, door: FrontDoor) -> Ro
         .route("/ledger", get(ledger))
         .route("/admin/reset", post(reset))
         .route("/admin/real-world-mode", get(show_real_world_mode).post(set_real_world_mode))
+        .route("/admin/disk-full", get(disk::show).post(disk::set))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(door, front_door::admit))
-        .with_state(AppState { bank, real_world_mode, bank_slots: Arc::new(Semaphore::new(BANK_SLOTS)) })
+        .with_state(AppState {
+            bank,
+            real_world_mode,
+            bank_slots: Arc::new(Semaphore::new(BANK_SLOTS)),
+            disk: disk::DiskAlarm::default(),
+        })
 }
 
 /// What `GET /` lists: a learner who opens the API in a browser or with curl sees what it
@@ -233,13 +242,27 @@ impl AppState {
         self.inject_before(Target::Change, &what).await?;
 
         let key = reference_id.clone();
-        let receipt = self
+        let outcome = self
             .with_bank(move |bank| match kind {
                 EntryKind::Withdraw => bank.withdraw(&id, amount, key.as_deref()),
                 EntryKind::Deposit => bank.deposit(&id, amount, key.as_deref()),
             })
-            .await
-            .inspect_err(|error| warn!("{what} refused: {}", error.body.error))?;
+            .await;
+        let receipt = match outcome {
+            Ok(receipt) => receipt,
+            // A full disk refuses every change: said once per episode, not per request.
+            Err(error) if error.body.code == codes::DISK_FULL => {
+                self.disk.refused(&what);
+                return Err(error);
+            }
+            Err(error) => {
+                warn!("{what} refused: {}", error.body.error);
+                return Err(error);
+            }
+        };
+        if !receipt.replayed {
+            self.disk.changed();
+        }
         let new_balance = receipt.entry.new_balance;
 
         if receipt.replayed {

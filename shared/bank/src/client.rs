@@ -16,7 +16,10 @@ use serde::de::DeserializeOwned;
 use crate::chaos::{RealWorldModeSettings, RealWorldModeUpdate};
 use crate::db::{Account, LedgerEntry};
 use crate::money::Cents;
-use crate::wire::{DepositResponse, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse, codes};
+use crate::wire::{
+    DepositResponse, DiskFull, DiskFullUpdate, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse,
+    codes,
+};
 
 /// How long the client waits for an answer unless told otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -211,6 +214,16 @@ impl AccountClient {
         update: &RealWorldModeUpdate,
     ) -> Result<RealWorldModeSettings, ClientError> {
         self.send(self.request(Method::POST, "/admin/real-world-mode").json(update)).await
+    }
+
+    /// Whether the bank's database is kept full, and the changes refused since it filled.
+    pub async fn disk_full(&self) -> Result<DiskFull, ClientError> {
+        self.send(self.request(Method::GET, "/admin/disk-full")).await
+    }
+
+    /// Fills the bank's disk (`true`: the database may not grow) or frees it (`false`).
+    pub async fn set_disk_full(&self, full: bool) -> Result<DiskFull, ClientError> {
+        self.send(self.request(Method::POST, "/admin/disk-full").json(&DiskFullUpdate { full })).await
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {

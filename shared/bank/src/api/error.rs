@@ -74,6 +74,8 @@ impl From<BankError> for ApiError {
                 error.body.requested_amount = Some(requested);
                 error
             }
+            // A 5xx: the request is fine and the same one succeeds once there is room again.
+            BankError::DiskFull => ApiError::new(StatusCode::INSUFFICIENT_STORAGE, codes::DISK_FULL, message),
             BankError::Storage(_) => ApiError::internal(message),
         }
     }
