@@ -307,6 +307,9 @@ async fn a_learner_plays_the_track_as_instruqt_runs_it() -> anyhow::Result<()> {
     // Run from the sandbox's own target directory, as `cargo run` runs it in the lab: the
     // next challenge's setup finds it there, and stops it.
     let module03 = sandbox.path("target/debug/module03");
+    // The background build's stand-in cargo may have left a symlink to the prebuilt binary
+    // there: copying through it would truncate the prebuilt binary itself.
+    let _ = std::fs::remove_file(&module03);
     std::fs::copy(testkit::workspace_binary("module03")?, &module03)?;
     let mut services = Program::spawn(&module03.display().to_string(), &args, &env)?;
     services.wait_for("UI ready at").await?;
