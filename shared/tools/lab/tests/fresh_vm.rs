@@ -151,7 +151,7 @@ fn a_baked_tree_is_brought_up_to_date_not_cloned_again() {
     // The published repository, and the image's tree cloned from it at an older commit.
     let published = dir.path().join("published");
     std::fs::create_dir_all(published.join("scripts")).unwrap();
-    write_script(&published.join("scripts/lab-setup"), "#!/bin/bash\necho \"lab-setup $* at $(git rev-parse --short HEAD)\"\n");
+    write_script(&published.join("scripts/lab-setup"), "#!/bin/bash\necho \"lab-setup $* at $(git -C \"$(dirname \"$0\")/..\" rev-parse --short HEAD)\"\n");
     git(&["init", "--quiet", "--initial-branch=main"], &published);
     let identity = ["-c", "user.name=t", "-c", "user.email=t@example.com"];
     git(&[&identity[..], &["add", "."]].concat(), &published);
