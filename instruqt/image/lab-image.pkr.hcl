@@ -40,7 +40,8 @@ source "googlecompute" "lab" {
   source_image_project_id = ["ubuntu-os-cloud"]
   # The same machine type as ../config.yml: the bake builds the whole workspace.
   machine_type = "n2-standard-4"
-  # A VM made from the image gets this disk; the lab uses about 9 GB of it (docs/benchmarks.md).
+  # A VM made from the image gets this disk; the lab adds about 6 GB to the system, plus
+  # rust-analyzer's own build once the editor opens (docs/benchmarks.md).
   disk_size    = 20
   image_name   = "failure-proof-rust-lab-${formatdate("YYYYMMDD-hhmm", timestamp())}"
   image_family = "failure-proof-rust-lab"
