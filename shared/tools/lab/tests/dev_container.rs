@@ -38,7 +38,8 @@ fn the_dev_container_runs_the_laptops_setup_from_the_workspace() {
 #[test]
 fn the_dev_container_forwards_and_names_the_workshops_ports() {
     let config = dev_container();
-    let forwarded: BTreeSet<u64> = config["forwardPorts"].as_array().unwrap().iter().map(|p| p.as_u64().unwrap()).collect();
+    let forwarded: BTreeSet<u64> =
+        config["forwardPorts"].as_array().unwrap().iter().map(|p| p.as_u64().unwrap()).collect();
     let expected: BTreeSet<u64> = BROWSER_PORTS.iter().map(|&p| u64::from(p)).collect();
     assert_eq!(forwarded, expected, "the ports a learner opens in the browser");
     let attributes = config["portsAttributes"].as_object().unwrap();
@@ -49,7 +50,8 @@ fn the_dev_container_forwards_and_names_the_workshops_ports() {
     assert!(attributes["8233"]["label"].as_str().unwrap().contains("Temporal Web UI"));
     assert!(attributes["5001"]["label"].as_str().unwrap().contains("Money Transfer UI"));
     assert!(attributes["5000"]["label"].as_str().unwrap().contains("Account API"));
-    let unknown: Vec<_> = attributes.keys().filter(|port| !["8233", "5000", "5001", "7233"].contains(&port.as_str())).collect();
+    let unknown: Vec<_> =
+        attributes.keys().filter(|port| !["8233", "5000", "5001", "7233"].contains(&port.as_str())).collect();
     assert!(unknown.is_empty(), "only the workshop's ports: {unknown:?}");
     // Codespaces serves a forwarded port as https://<name>-<port>.app.github.dev and passes that
     // Host on: the account API and the UI must allow it.

@@ -99,7 +99,8 @@ fi
 /// config.yml's value, as Instruqt passes it to the track's scripts.
 fn config_repo_url() -> String {
     let config = std::fs::read_to_string(workshop::paths::workspace_root().join("instruqt/config.yml")).unwrap();
-    let line = config.lines().map(str::trim).find(|line| line.starts_with("REPO_URL:")).expect("config.yml sets REPO_URL");
+    let line =
+        config.lines().map(str::trim).find(|line| line.starts_with("REPO_URL:")).expect("config.yml sets REPO_URL");
     line["REPO_URL:".len()..].trim().trim_matches('"').to_string()
 }
 
@@ -151,7 +152,10 @@ fn a_baked_tree_is_brought_up_to_date_not_cloned_again() {
     // The published repository, and the image's tree cloned from it at an older commit.
     let published = dir.path().join("published");
     std::fs::create_dir_all(published.join("scripts")).unwrap();
-    write_script(&published.join("scripts/lab-setup"), "#!/bin/bash\necho \"lab-setup $* at $(git -C \"$(dirname \"$0\")/..\" rev-parse --short HEAD)\"\n");
+    write_script(
+        &published.join("scripts/lab-setup"),
+        "#!/bin/bash\necho \"lab-setup $* at $(git -C \"$(dirname \"$0\")/..\" rev-parse --short HEAD)\"\n",
+    );
     git(&["init", "--quiet", "--initial-branch=main"], &published);
     let identity = ["-c", "user.name=t", "-c", "user.email=t@example.com"];
     git(&[&identity[..], &["add", "."]].concat(), &published);
