@@ -1,6 +1,6 @@
 //! Activities: the calls to the bank. They may fail; Temporal retries them. `report`
-//! (shared/contract/src/money_move.rs) logs each attempt and decides which failures are
-//! worth a retry: not the bank's refusals (no money, no such account).
+//! (shared/contract/src/money_move.rs) logs each attempt, returns the balance the bank
+//! answered and decides which failures are worth a retry: not the bank's refusals.
 
 use std::sync::Arc;
 
@@ -24,12 +24,12 @@ impl BankActivities {
     #[activity]
     pub async fn withdraw(self: Arc<Self>, ctx: ActivityContext, op: MoneyMove) -> Result<Cents, ActivityError> {
         let outcome = self.bank.withdraw(&op.account, op.amount, Some(op.reference_id.clone())).await;
-        report(&ctx, &format!("withdraw({} from {})", op.amount, op.account), outcome.map(|r| r.new_balance))
+        report(&ctx, &format!("withdraw({} from {})", op.amount, op.account), outcome)
     }
 
     #[activity]
     pub async fn deposit(self: Arc<Self>, ctx: ActivityContext, op: MoneyMove) -> Result<Cents, ActivityError> {
         let outcome = self.bank.deposit(&op.account, op.amount, Some(op.reference_id.clone())).await;
-        report(&ctx, &format!("deposit({} into {})", op.amount, op.account), outcome.map(|r| r.new_balance))
+        report(&ctx, &format!("deposit({} into {})", op.amount, op.account), outcome)
     }
 }

@@ -28,7 +28,18 @@ where
     for attempt in 1.. {
         match call().await {
             Ok(value) => return Ok(value),
-            Err(error) if !error.is_retryable() => return Err(error),
+            Err(error) if !error.is_retryable() => {
+                if attempt > 1 {
+                    // A failure answer does not prove that nothing happened.
+                    println!("  {step}: attempt {attempt} refused ({error})");
+                    println!(
+                        "!! {step}: {} earlier attempt(s) failed, yet the bank may have applied them and lost the \
+                         answer. With no idempotency key, each retry was a new request.",
+                        attempt - 1
+                    );
+                }
+                return Err(error);
+            }
             Err(error) if started.elapsed() + backoff > STEP_TIMEOUT => {
                 println!("  {step}: attempt {attempt} failed ({error}); giving up after {:?}", started.elapsed());
                 return Err(error);
@@ -47,9 +58,10 @@ pub async fn run(transfer: &TransferArgs) -> anyhow::Result<()> {
     let bank = transfer.api.client();
     let (from, to, amount) = (transfer.from.as_str(), transfer.to.as_str(), transfer.amount);
 
+    let (from_balance, to_balance) = (format!("balance of {from}"), format!("balance of {to}"));
     with_retries("health check", || bank.health()).await?;
-    let from_before = with_retries("balance", || bank.balance(from)).await?;
-    let to_before = with_retries("balance", || bank.balance(to)).await?;
+    let from_before = with_retries(&from_balance, || bank.balance(from)).await?;
+    let to_before = with_retries(&to_balance, || bank.balance(to)).await?;
     println!("Balances before: {from} {from_before}, {to} {to_before}");
 
     println!("Withdrawing {amount} from {from} ...");
@@ -60,8 +72,8 @@ pub async fn run(transfer: &TransferArgs) -> anyhow::Result<()> {
         return Err(error.into());
     }
 
-    let from_after = with_retries("balance", || bank.balance(from)).await?;
-    let to_after = with_retries("balance", || bank.balance(to)).await?;
+    let from_after = with_retries(&from_balance, || bank.balance(from)).await?;
+    let to_after = with_retries(&to_balance, || bank.balance(to)).await?;
     println!("Balances after:  {from} {from_after}, {to} {to_after}");
     let moved = from_before.checked_sub(from_after).unwrap_or(bank::Cents::ZERO);
     if moved != amount {

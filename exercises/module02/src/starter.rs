@@ -1,9 +1,11 @@
 //! The starter: starts the transfer (or re-attaches to the running one) and waits for it.
 
 use anyhow::bail;
+use bank::wire::codes;
 use contract::TransferInput;
 use temporalio_client::errors::WorkflowGetResultError;
 use temporalio_client::{Client, WorkflowGetResultOptions, WorkflowIdConflictPolicy, WorkflowStartOptions};
+use temporalio_sdk::ApplicationFailure;
 use workshop::MODULE02;
 use workshop::TemporalTarget;
 
@@ -33,9 +35,26 @@ pub async fn start_and_wait(client: &Client, target: &TemporalTarget, transfer: 
             print_summary(summary);
             Ok(())
         }
-        Err(WorkflowGetResultError::Failed(failure)) => bail!("Transfer failed: {}", innermost_message(&*failure)),
+        Err(WorkflowGetResultError::Failed(failure)) => {
+            let mut message = format!("Transfer failed: {}", innermost_message(&*failure));
+            if failed_for_lack_of_funds(&*failure) {
+                message.push_str(&format!("\n{RESET_HINT}"));
+            }
+            bail!(message)
+        }
         Err(other) => bail!("Transfer did not complete: {other}"),
     }
+}
+
+/// Earlier steps may have left an account short: say how to start over.
+const RESET_HINT: &str = "If an earlier step left the account short, put the balances back where the module \
+                          starts: cargo run -p module02 -- reset-db";
+
+/// True when a step was refused for lack of funds (the failure type is the bank's error code).
+fn failed_for_lack_of_funds(failure: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(failure), |error| error.source())
+        .filter_map(|error| error.downcast_ref::<ApplicationFailure>())
+        .any(|failure| failure.type_name() == Some(codes::INSUFFICIENT_FUNDS))
 }
 
 /// The message at the bottom of a failure's chain: the bank's own words, not the

@@ -100,6 +100,32 @@ async fn hand_written_retries_apply_a_lost_response_twice() -> anyhow::Result<()
 }
 
 #[tokio::test]
+async fn hand_written_retries_say_a_refusal_may_follow_changes_whose_answers_were_lost() -> anyhow::Result<()> {
+    // $200 and every answer lost: the first two withdrawals empty the account, the third is refused.
+    let start = [("account_A", Cents::dollars(200)), ("account_B", Cents::dollars(500))];
+    let api = TestAccountApi::start(&start, chaos(0.0, 1.0)).await?;
+    let mut script = Program::spawn(MODULE02, &["move-money-retries"], &[api.program_env()])?;
+    assert!(!script.wait_exit().await?.success());
+    let transcript = script.transcript();
+    let refused = "withdraw: attempt 3 refused (account API refused the request (422 insufficient_funds)";
+    let explained = "!! withdraw: 2 earlier attempt(s) failed, yet the bank may have applied them and lost the \
+                     answer. With no idempotency key, each retry was a new request.";
+    assert!(transcript.contains(refused) && transcript.contains(explained), "{transcript}");
+    assert_eq!(api.balance("account_A"), Cents::ZERO, "both lost answers were withdrawals that happened");
+    Ok(())
+}
+
+#[tokio::test]
+async fn hand_written_retries_name_the_account_they_read() -> anyhow::Result<()> {
+    let seed = seed_where(&[(Target::BalanceRead, true)]);
+    let api = TestAccountApi::start(START, RealWorldModeSettings { enabled: true, seed: Some(seed), ..calm() }).await?;
+    let mut script = Program::spawn(MODULE02, &["move-money-retries"], &[api.program_env()])?;
+    script.wait_for("  balance of account_A: attempt 1 failed (account API answered 5").await?;
+    script.kill().await?;
+    Ok(())
+}
+
+#[tokio::test]
 async fn killed_worker_keeps_the_attempt_count() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let api = TestAccountApi::start(START, chaos(1.0, 0.0)).await?; // every request fails
@@ -135,6 +161,9 @@ async fn transfer_above_the_balance_fails_at_once_and_moves_nothing() -> anyhow:
     let message = "Transfer failed: account API refused the request (422 insufficient_funds): insufficient funds: \
                    the balance is $1,000.00, the request was for $5,000.00";
     assert!(run.transcript().contains(message), "{}", run.transcript());
+    let hint = "If an earlier step left the account short, put the balances back where the module starts: cargo run \
+                -p module02 -- reset-db";
+    assert!(run.transcript().contains(hint), "the refusal says how to start over:\n{}", run.transcript());
 
     let events = history::events(&server.client(), WORKFLOW_ID).await?;
     assert_eq!(history::count(&events, Event::WorkflowExecutionFailed), 1);
@@ -171,6 +200,7 @@ async fn a_transfer_to_a_closed_account_is_refunded() -> anyhow::Result<()> {
     assert!(!run.wait_exit().await?.success(), "the transfer failed:\n{}", run.transcript());
     let refunded = "the $100.00 withdrawn from account_A was refunded";
     assert!(run.transcript().contains(refunded), "{}", run.transcript());
+    assert!(!run.transcript().contains("reset-db"), "no reset hint for a closed account:\n{}", run.transcript());
     assert!(run.transcript().contains("account 'account_closed' is closed"), "{}", run.transcript());
 
     let events = history::events(&server.client(), WORKFLOW_ID).await?;
@@ -198,31 +228,48 @@ async fn a_transfer_to_a_closed_account_is_refunded() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A seed whose first four rolls let both balance reads and the withdrawal through, then
-/// fail the deposit: the naive script's worst case, made reproducible.
-fn seed_failing_only_the_deposit() -> u64 {
+/// A seed whose first rolls go as given, request after request (`true`: that request fails):
+/// a failure of the naive script, made reproducible.
+fn seed_where(rolls: &[(Target, bool)]) -> u64 {
     (0..10_000)
         .find(|seed| {
             let dice =
                 RealWorldMode::new(RealWorldModeSettings { enabled: true, seed: Some(*seed), ..calm() }).unwrap();
-            let reads_ok =
-                dice.roll_before(Target::BalanceRead).is_none() && dice.roll_before(Target::BalanceRead).is_none();
-            let withdraw_ok = dice.roll_before(Target::Change).is_none();
-            let _ = dice.roll_lost_response();
-            reads_ok && withdraw_ok && dice.roll_before(Target::Change).is_some()
+            rolls.iter().all(|(target, fails)| dice.roll_before(*target).is_some() == *fails)
         })
-        .expect("some seed fails only the deposit")
+        .expect("some seed rolls as asked")
 }
+
+const READ_OK: (Target, bool) = (Target::BalanceRead, false);
+const CHANGE_OK: (Target, bool) = (Target::Change, false);
 
 #[tokio::test]
 async fn naive_script_says_plainly_when_money_went_missing() -> anyhow::Result<()> {
-    let seed = seed_failing_only_the_deposit();
+    let seed = seed_where(&[READ_OK, READ_OK, CHANGE_OK, (Target::Change, true)]);
     let api = TestAccountApi::start(START, RealWorldModeSettings { enabled: true, seed: Some(seed), ..calm() }).await?;
     let mut script = Program::spawn(MODULE02, &["move-money"], &[api.program_env()])?;
     assert!(!script.wait_exit().await?.success());
     assert!(script.transcript().contains("left account_A but never reached account_B"), "{}", script.transcript());
     assert_eq!(api.balance("account_A"), Cents::dollars(900));
     assert_eq!(api.balance("account_B"), Cents::dollars(500), "the lesson: $100 vanished");
+    Ok(())
+}
+
+#[tokio::test]
+async fn naive_script_names_the_read_that_failed_after_a_complete_transfer() -> anyhow::Result<()> {
+    let seed = seed_where(&[READ_OK, READ_OK, CHANGE_OK, CHANGE_OK, (Target::BalanceRead, true)]);
+    let api = TestAccountApi::start(START, RealWorldModeSettings { enabled: true, seed: Some(seed), ..calm() }).await?;
+    let mut script = Program::spawn(MODULE02, &["move-money"], &[api.program_env()])?;
+    assert!(!script.wait_exit().await?.success());
+    let transcript = script.transcript();
+    assert!(
+        transcript.contains("Depositing $100.00 into account_B ...\n  done: account_B now has $600.00"),
+        "{transcript}"
+    );
+    let error = "error: the transfer went through, but reading the balances afterwards failed: account API answered \
+                 500 Internal Server Error";
+    assert!(transcript.contains(error), "{transcript}");
+    assert_eq!((api.balance("account_A"), api.balance("account_B")), (Cents::dollars(900), Cents::dollars(600)));
     Ok(())
 }
 

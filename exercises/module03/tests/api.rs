@@ -62,6 +62,36 @@ async fn a_running_transfer_reports_its_step_and_retries() -> anyhow::Result<()>
     Ok(())
 }
 
+/// Two transfers from one account, both past their balance check before either withdraws:
+/// each result shows the balance the bank answered, not the checked balance minus the amount.
+#[tokio::test]
+async fn new_balances_are_the_banks_with_transfers_in_flight() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let ui = Ui::start(&server).await?;
+    ui.bank_admin(json!({"enabled": true, "slow_rate": 0.0, "failure_rate": 1.0})).await?;
+    let ids = [ui.transfer("account_A", "account_F", 100.0).await?, ui.transfer("account_A", "account_G", 50.0).await?];
+    for id in &ids {
+        eventually("both withdrawals to be retried", || async {
+            let view = ui.get(&format!("/api/workflows/{id}")).await.ok()?;
+            (view["pending_activity"]["attempt"].as_i64()? >= 2).then_some(())
+        })
+        .await?;
+    }
+    ui.bank_admin(json!({"enabled": false})).await?;
+    let mut from_new_balances = Vec::new();
+    for id in &ids {
+        let done = ui.wait_until_closed(id).await?;
+        assert_eq!(done["status"], "COMPLETED", "{done}");
+        from_new_balances.push(done["result"]["from_new_balance"].as_f64().unwrap());
+    }
+    from_new_balances.sort_by(f64::total_cmp);
+    assert_eq!(ui.balance("account_A").await?, 850.0);
+    // The first withdrawal left $900 or $950 (whichever came first); the second one, $850.
+    assert_eq!(from_new_balances[0], 850.0, "the later withdrawal shows the bank's balance: {from_new_balances:?}");
+    assert!([900.0, 950.0].contains(&from_new_balances[1]), "{from_new_balances:?}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn account_history_and_summary_match_what_was_done() -> anyhow::Result<()> {
     let server = TestServer::start().await?;

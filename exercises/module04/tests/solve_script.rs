@@ -36,8 +36,18 @@ fn solve_applies_the_solution_and_restore_gives_the_learner_their_code_back() {
     std::fs::write(&workflow, &learners).unwrap();
     let solve = |args: &[&str]| Command::new(root.join("scripts/solve")).args(args).output().unwrap();
 
+    let diff = || {
+        let shown = Command::new(root.join("scripts/solution-diff")).arg("module04").output().unwrap();
+        assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+        String::from_utf8_lossy(&shown.stdout).into_owned()
+    };
+    let same = "No difference: your exercises/module04/src matches the solution.";
+    let before = diff();
+    assert!(before.contains("+++ solutions/module04/src/workflow.rs") && !before.contains(same), "{before}");
+
     let applied = solve(&["module04"]);
     assert!(applied.status.success(), "{}", String::from_utf8_lossy(&applied.stderr));
+    assert_eq!(diff(), format!("{same}\n"), "once the code matches, solution-diff says so");
     for file in ["workflow.rs", "activities.rs"] {
         let exercise = read(&root.join("exercises/module04/src").join(file));
         assert_eq!(exercise, read(&root.join("solutions/module04/src").join(file)), "{file} is the solution's");

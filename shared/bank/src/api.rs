@@ -2,6 +2,7 @@
 //!
 //! | Route                              | What it does                         |
 //! |------------------------------------|--------------------------------------|
+//! | `GET  /`                           | these routes, as JSON                |
 //! | `GET  /health`                     | liveness, never injected             |
 //! | `GET  /accounts`                   | all balances                         |
 //! | `GET  /accounts/{id}`              | one balance                          |
@@ -10,6 +11,7 @@
 //! | `GET  /ledger?account={id}`        | what happened, oldest first          |
 //! | `POST /admin/reset`                | initial balances, empty ledger       |
 //! | `GET/POST /admin/real-world-mode`  | switch failure injection on and off  |
+//! | `GET/POST /admin/disk-full`        | fill the bank's disk, free it again  |
 //!
 //! Every request passes the [`front_door`] first: a foreign `Host` is refused, and so is a
 //! POST that is not JSON or comes from another site's page.
@@ -18,6 +20,7 @@
 //! input is always a clear 400, even in Real World Mode), roll for an
 //! injected failure, move the money, and finally roll for a lost response.
 
+mod disk;
 mod error;
 pub mod extract;
 pub mod front_door;
@@ -58,6 +61,7 @@ struct AppState {
     /// The bank is one connection behind a mutex, so more blocking threads than this only
     /// wait for each other (and each costs memory).
     bank_slots: Arc<Semaphore>,
+    disk: disk::DiskAlarm,
 }
 
 /// Bank calls allowed on tokio's blocking threads at once.
@@ -66,6 +70,7 @@ const BANK_SLOTS: usize = 2;
 /// All routes, behind the front door, ready to serve.
 pub fn router(bank: Bank, real_world_mode: RealWorldMode, door: FrontDoor) -> Router {
     Router::new()
+        .route("/", get(index))
         .route("/health", get(health))
         .route("/accounts", get(list_accounts))
         .route("/accounts/{id}", get(balance))
@@ -74,11 +79,42 @@ pub fn router(bank: Bank, real_world_mode: RealWorldMode, door: FrontDoor) -> Ro
         .route("/ledger", get(ledger))
         .route("/admin/reset", post(reset))
         .route("/admin/real-world-mode", get(show_real_world_mode).post(set_real_world_mode))
+        .route("/admin/disk-full", get(disk::show).post(disk::set))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(door, front_door::admit))
-        .with_state(AppState { bank, real_world_mode, bank_slots: Arc::new(Semaphore::new(BANK_SLOTS)) })
+        .with_state(AppState {
+            bank,
+            real_world_mode,
+            bank_slots: Arc::new(Semaphore::new(BANK_SLOTS)),
+            disk: disk::DiskAlarm::default(),
+        })
+}
+
+/// What `GET /` lists: a learner who opens the API in a browser or with curl sees what it
+/// serves. (The routes themselves are in [`router`].)
+const ENDPOINTS: &[(&str, &str)] = &[
+    ("GET /accounts", "all balances"),
+    ("GET /accounts/{id}", "one balance, e.g. /accounts/account_A"),
+    ("POST /accounts/{id}/withdraw", r#"{"amount": 100, "reference_id": "a key"}: reference_id is optional"#),
+    ("POST /accounts/{id}/deposit", r#"{"amount": 100, "reference_id": "a key"}: reference_id is optional"#),
+    ("GET /ledger?account={id}", "one account's changes, oldest first (GET /ledger: all of them)"),
+    ("GET /health", "is the API up? (never failed on purpose)"),
+    ("POST /admin/reset", "the starting balances back, an empty ledger"),
+    ("GET /admin/real-world-mode", "the failure settings"),
+    ("POST /admin/real-world-mode", r#"{"enabled": true} or false; other settings likewise"#),
+];
+
+async fn index() -> Json<serde_json::Value> {
+    let endpoints: Vec<_> =
+        ENDPOINTS.iter().map(|(route, what)| serde_json::json!({ "route": route, "what": what })).collect();
+    Json(serde_json::json!({
+        "service": "account-api",
+        "endpoints": endpoints,
+        "money": "amounts and balances are numbers of dollars, exact to the cent: 100 is $100.00, 12.5 is $12.50",
+        "posts": "a POST needs the header Content-Type: application/json and a JSON body",
+    }))
 }
 
 async fn health(State(app): State<AppState>) -> Json<Health> {
@@ -206,21 +242,35 @@ impl AppState {
         self.inject_before(Target::Change, &what).await?;
 
         let key = reference_id.clone();
-        let receipt = self
+        let outcome = self
             .with_bank(move |bank| match kind {
                 EntryKind::Withdraw => bank.withdraw(&id, amount, key.as_deref()),
                 EntryKind::Deposit => bank.deposit(&id, amount, key.as_deref()),
             })
-            .await
-            .inspect_err(|error| warn!("{what} refused: {}", error.body.error))?;
+            .await;
+        let receipt = match outcome {
+            Ok(receipt) => receipt,
+            // A full disk refuses every change: said once per episode, not per request.
+            Err(error) if error.body.code == codes::DISK_FULL => {
+                self.disk.refused(&what);
+                return Err(error);
+            }
+            Err(error) => {
+                warn!("{what} refused: {}", error.body.error);
+                return Err(error);
+            }
+        };
+        if !receipt.replayed {
+            self.disk.changed();
+        }
         let new_balance = receipt.entry.new_balance;
 
         if receipt.replayed {
             let key = reference_id.unwrap_or_default();
             info!("{what}: reference_id {key:?} was already applied → original result returned, nothing changed");
         } else if self.real_world_mode.roll_lost_response() {
-            warn!("Real World Mode: {what} committed (new balance {new_balance}), then the response was lost → 500");
-            return Err(ApiError::service_unavailable());
+            warn!("Lost response (--lost-response-rate): {what} committed (new balance {new_balance}), answered 500");
+            return Err(ApiError::lost_response());
         } else {
             info!("{what} → new balance {new_balance}");
         }

@@ -24,6 +24,11 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 
+/// The error message of a lost response: it names its switch, since a lost response stays on
+/// with Real World Mode off and would otherwise read like one of the mode's own failures.
+pub const LOST_RESPONSE_MESSAGE: &str =
+    "Lost response (--lost-response-rate): the change was applied, this answer was dropped";
+
 /// The knobs of Real World Mode, as shown by `GET /admin/real-world-mode`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RealWorldModeSettings {

@@ -2,7 +2,6 @@
 //! `--allowed-host` and the Real World Mode flags mean the same thing everywhere.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use clap::Args;
 
@@ -25,10 +24,10 @@ impl ApiUrlArgs {
         AccountClient::new(&self.api_url)
     }
 
-    /// A client that gives up a little before an activity's 10 s start-to-close timeout,
-    /// so the failure the learner sees says what happened.
+    /// The client of a worker's activities: it gives up a little before a step's 10 s
+    /// start-to-close timeout, so the failure the learner sees says what happened.
     pub fn activity_client(&self) -> AccountClient {
-        AccountClient::with_timeout(&self.api_url, Duration::from_secs(8))
+        AccountClient::for_activities(&self.api_url)
     }
 }
 
@@ -99,6 +98,7 @@ impl AccountApiArgs {
             initial_balances: initial_balances.iter().map(|(id, cents)| (id.to_string(), *cents)).collect(),
             closed_accounts: Vec::new(),
             allowed_hosts: self.allowed.hosts.clone(),
+            port_flag: "--port",
             real_world_mode: RealWorldModeSettings {
                 enabled: bank.real_world_mode || real_world_mode_in_source,
                 slow_secs: bank.slow_secs,

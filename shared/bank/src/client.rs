@@ -7,6 +7,7 @@
 //! the first attempt may also have gone through, so retry with the same
 //! `reference_id`.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -15,10 +16,24 @@ use serde::de::DeserializeOwned;
 use crate::chaos::{RealWorldModeSettings, RealWorldModeUpdate};
 use crate::db::{Account, LedgerEntry};
 use crate::money::Cents;
-use crate::wire::{DepositResponse, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse, codes};
+use crate::wire::{
+    DepositResponse, DiskFull, DiskFullUpdate, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse,
+    codes,
+};
 
 /// How long the client waits for an answer unless told otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The start-to-close timeout the workflows give each step (`step_options` in each workflow.rs).
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long an activity's call waits for the bank: less than [`STEP_TIMEOUT`], so that the
+/// failure the learner sees is the call's own ("did not answer within 8s"), not a bare timeout.
+pub const ACTIVITY_CALL_TIMEOUT: Duration = Duration::from_secs(8);
+
+/// The account API this process's activities were given (`--api-url`): a call from an activity
+/// that went elsewhere and failed says where the worker's bank is (see [`AccountClient::for_activities`]).
+static ACTIVITIES_API_URL: OnceLock<String> = OnceLock::new();
 
 /// Why a call to the account API failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -88,6 +103,8 @@ impl ClientError {
 pub struct AccountClient {
     base_url: String,
     timeout: Duration,
+    /// The step timeout this client's calls stop waiting before, when it serves activities.
+    step_timeout: Option<Duration>,
     http: reqwest::Client,
 }
 
@@ -108,7 +125,22 @@ impl AccountClient {
             .build()
             .expect("building a plain-HTTP client");
         let base_url = base_url.into().trim_end_matches('/').to_string();
-        AccountClient { base_url, timeout, http }
+        AccountClient { base_url, timeout, step_timeout: None, http }
+    }
+
+    /// The client a worker's activities call the bank with: it stops waiting before the step's
+    /// timeout, and it is the bank the worker was given, which a failed call to another URL
+    /// names.
+    pub fn for_activities(base_url: impl Into<String>) -> AccountClient {
+        let client = AccountClient::with_timeout(base_url, ACTIVITY_CALL_TIMEOUT).stopping_before(STEP_TIMEOUT);
+        let _ = ACTIVITIES_API_URL.set(client.base_url.clone()); // one worker's bank per process
+        client
+    }
+
+    /// Says, when a call gets no answer in time, that it stopped waiting before `step_timeout`.
+    pub fn stopping_before(mut self, step_timeout: Duration) -> AccountClient {
+        self.step_timeout = Some(step_timeout);
+        self
     }
 
     pub fn base_url(&self) -> &str {
@@ -184,6 +216,16 @@ impl AccountClient {
         self.send(self.request(Method::POST, "/admin/real-world-mode").json(update)).await
     }
 
+    /// Whether the bank's database is kept full, and the changes refused since it filled.
+    pub async fn disk_full(&self) -> Result<DiskFull, ClientError> {
+        self.send(self.request(Method::GET, "/admin/disk-full")).await
+    }
+
+    /// Fills the bank's disk (`true`: the database may not grow) or frees it (`false`).
+    pub async fn set_disk_full(&self, full: bool) -> Result<DiskFull, ClientError> {
+        self.send(self.request(Method::POST, "/admin/disk-full").json(&DiskFullUpdate { full })).await
+    }
+
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.http.request(method, format!("{}{path}", self.base_url))
     }
@@ -195,8 +237,11 @@ impl AccountClient {
         let body = response.bytes().await.map_err(|error| self.no_answer(&error))?;
 
         if status.is_success() {
-            return serde_json::from_slice(&body).map_err(|error| ClientError::Unexpected {
-                message: format!("{status} with a body we could not read ({error}): {}", preview(&body)),
+            return serde_json::from_slice(&body).map_err(|error| {
+                let elsewhere = workers_bank_elsewhere(&self.base_url).map(|e| format!(" ({e})")).unwrap_or_default();
+                let message =
+                    format!("{status} with a body we could not read ({error}){elsewhere}: {}", preview(&body));
+                ClientError::Unexpected { message }
             });
         }
         let error_body: Option<ErrorBody> = serde_json::from_slice(&body).ok();
@@ -207,17 +252,30 @@ impl AccountClient {
     fn no_answer(&self, error: &reqwest::Error) -> ClientError {
         let url = &self.base_url;
         let message = if error.is_timeout() {
-            format!(
-                "account API at {url} did not answer within {:?}; the request may or may not have been applied",
-                self.timeout
-            )
+            let limit = match self.step_timeout {
+                Some(step) => format!("{:?} (a call stops waiting before the step's {step:?} timeout)", self.timeout),
+                None => format!("{:?}", self.timeout),
+            };
+            format!("account API at {url} did not answer within {limit}; the request may or may not have been applied")
         } else if error.is_connect() {
-            format!("account API at {url} did not answer: is it running? Start the account API and try again")
+            match workers_bank_elsewhere(url) {
+                Some(elsewhere) => format!("account API at {url} did not answer, and {elsewhere}"),
+                None => {
+                    format!("account API at {url} did not answer: is it running? Start the account API and try again")
+                }
+            }
         } else {
             format!("account API at {url} could not be reached: {error}")
         };
         ClientError::Transient { status: None, code: None, message }
     }
+}
+
+/// For a call from a worker's activity to another URL than the worker's account API: where
+/// that one is. A learner reading "did not answer" should look at the URL, not restart a bank.
+fn workers_bank_elsewhere(url: &str) -> Option<String> {
+    let workers = ACTIVITIES_API_URL.get().filter(|workers| workers.as_str() != url)?;
+    Some(format!("the worker's account API is {workers}, not {url}: is the URL in the code right?"))
 }
 
 /// Only the bank's own refusals (a 4xx with its JSON error body) are business errors.
@@ -245,10 +303,15 @@ fn classify(status: StatusCode, body: Option<ErrorBody>, raw: &[u8], base_url: &
         None => ClientError::Transient {
             status: Some(status.as_u16()),
             code: None,
-            message: format!(
-                "{base_url} answered {status}, and not like the account API (wrong URL?): {}",
-                preview(raw)
-            ),
+            message: match workers_bank_elsewhere(base_url) {
+                Some(elsewhere) => format!(
+                    "{base_url} answered {status}, and not like the account API: {elsewhere} It answered: {}",
+                    preview(raw)
+                ),
+                None => {
+                    format!("{base_url} answered {status}, and not like the account API (wrong URL?): {}", preview(raw))
+                }
+            },
         },
     }
 }

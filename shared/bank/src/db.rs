@@ -9,6 +9,11 @@
 //! An account can be *closed*: the bank still knows it and reads its balance,
 //! but refuses to move money in or out of it, a refusal no retry can change.
 //!
+//! A *full disk* (SQLite's `SQLITE_FULL`, from the file system or from
+//! [`Bank::set_disk_full`], which stops the file from growing) refuses every
+//! change that needs room, as a whole, and leaves reads working; the same
+//! request succeeds once there is room again.
+//!
 //! rusqlite is blocking. From async code, call [`Bank`] inside
 //! `tokio::task::spawn_blocking` so a slow disk never stalls the runtime.
 
@@ -42,8 +47,25 @@ pub enum BankError {
     )]
     IdempotencyConflict { reference_id: String },
 
+    #[error(
+        "the bank's database is full: nothing was changed; the same request will succeed once disk space is \
+         freed"
+    )]
+    DiskFull,
+
     #[error("bank storage error: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for BankError {
+    fn from(error: rusqlite::Error) -> BankError {
+        // SQLite has already rolled the statement back; the open transaction rolls back too.
+        if error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            BankError::DiskFull
+        } else {
+            BankError::Storage(error)
+        }
+    }
 }
 
 /// Which way the money moved.
@@ -116,6 +138,8 @@ pub struct Bank {
     initial_balances: Arc<Vec<(String, Cents)>>,
     /// Accounts among `initial_balances` that start closed, and are closed again by a reset.
     closed_accounts: Arc<Vec<String>>,
+    /// SQLite's page limit when the bank opened: what [`Bank::set_disk_full`]`(false)` gives back.
+    roomy_page_limit: i64,
 }
 
 const SCHEMA: &str = "
@@ -197,12 +221,14 @@ impl Bank {
         connection.busy_timeout(Duration::from_secs(5))?;
         connection.pragma_update(None, "foreign_keys", true)?;
         connection.execute_batch(SCHEMA)?;
+        let roomy_page_limit = connection.query_row("PRAGMA max_page_count", [], |row| row.get(0))?;
         let bank = Bank {
             connection: Arc::new(Mutex::new(connection)),
             initial_balances: Arc::new(
                 initial_balances.iter().map(|(id, balance)| (id.to_string(), *balance)).collect(),
             ),
             closed_accounts: Arc::new(closed_accounts.iter().map(|id| id.to_string()).collect()),
+            roomy_page_limit,
         };
         bank.write(|tx| {
             if !has_closed_column(tx)? {
@@ -276,6 +302,24 @@ impl Bank {
             tx.execute("DELETE FROM accounts", [])?;
             self.insert_initial_accounts(tx, "INSERT")
         })
+    }
+
+    /// A full disk, on purpose: with `true` the database may not grow by a single page (SQLite's
+    /// `max_page_count`, for this connection), so every change that needs a new page fails
+    /// with [`BankError::DiskFull`] while changes that fit in the pages it has, and all reads,
+    /// still work, as on a real full disk. `false` gives the room back.
+    pub fn set_disk_full(&self, full: bool) -> Result<(), BankError> {
+        let connection = self.lock();
+        // SQLite never sets the limit below the pages in use: 1 means "exactly what it has now".
+        let limit = if full { 1 } else { self.roomy_page_limit };
+        connection.query_row(&format!("PRAGMA max_page_count = {limit}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Whether [`Bank::set_disk_full`] has stopped the database from growing.
+    pub fn is_disk_full(&self) -> Result<bool, BankError> {
+        let limit: i64 = self.lock().query_row("PRAGMA max_page_count", [], |row| row.get(0))?;
+        Ok(limit < self.roomy_page_limit)
     }
 
     /// The one place money moves. Check, change and record happen in a
@@ -501,6 +545,26 @@ mod tests {
             ]
         );
         assert!(bank.ledger(None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_full_disk_refuses_a_change_whole_and_reads_go_on() {
+        let bank = bank();
+        bank.set_disk_full(true).unwrap();
+        assert!(bank.is_disk_full().unwrap());
+        let mut applied = 0;
+        let key = |n: i64| format!("w-{n:05}");
+        while bank.withdraw("account_A", Cents::new(1), Some(&key(applied))).is_ok() {
+            applied += 1;
+        }
+        assert!(matches!(bank.withdraw("account_A", Cents::new(1), Some(&key(applied))), Err(BankError::DiskFull)));
+        assert_eq!(bank.balance("account_A").unwrap(), Cents::dollars(1000) - Cents::new(applied));
+        assert_eq!(bank.ledger(None).unwrap().len() as i64, applied);
+
+        bank.set_disk_full(false).unwrap();
+        assert!(!bank.is_disk_full().unwrap());
+        assert!(!bank.withdraw("account_A", Cents::new(1), Some(&key(applied))).unwrap().replayed);
+        assert_eq!(bank.ledger(None).unwrap().len() as i64, applied + 1);
     }
 
     fn bank_with_a_closed_account() -> Bank {

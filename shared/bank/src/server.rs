@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::io::ErrorKind;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use axum::Router;
@@ -33,6 +33,9 @@ pub struct AccountApiConfig {
     pub real_world_mode: RealWorldModeSettings,
     /// Hosts to answer to besides loopback and the listen address (see [`FrontDoor`]).
     pub allowed_hosts: Vec<String>,
+    /// The flag that sets `port` in the program that runs this API (`--port`, or `--api-port`
+    /// beside the UI): the message for a taken port names it.
+    pub port_flag: &'static str,
 }
 
 impl Default for AccountApiConfig {
@@ -45,6 +48,7 @@ impl Default for AccountApiConfig {
             closed_accounts: Vec::new(),
             real_world_mode: RealWorldModeSettings::default(),
             allowed_hosts: Vec::new(),
+            port_flag: "--port",
         }
     }
 }
@@ -84,18 +88,42 @@ pub async fn bind(config: &AccountApiConfig) -> anyhow::Result<BoundAccountApi> 
     .await?
     .with_context(|| format!("could not open the bank database at {}", config.db_path.display()))?;
 
-    let listener = TcpListener::bind((config.host.as_str(), config.port)).await.map_err(|error| {
-        if error.kind() == ErrorKind::AddrInUse {
-            anyhow!("port {} is already in use — is another account API running? Stop it or pass --port", config.port)
-        } else {
-            anyhow!("could not listen on {}:{}: {error}", config.host, config.port)
-        }
-    })?;
+    let listener = listen(&config.host, config.port, "account API", config.port_flag).await?;
     let address = listener.local_addr()?;
 
     let door = FrontDoor::new(address.ip(), &config.allowed_hosts);
     let router = crate::api::router(bank.clone(), real_world_mode.clone(), door);
     Ok(BoundAccountApi { listener, address, router, bank, real_world_mode })
+}
+
+/// Binds `host:port` for a server (`what`: "account API", "Money Transfer UI"). A taken port
+/// gets a message that says how to free it and which flag of this program moves it.
+pub async fn listen(host: &str, port: u16, what: &str, port_flag: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind((host, port)).await.map_err(|error| {
+        if error.kind() == ErrorKind::AddrInUse {
+            anyhow!(
+                "port {port} is already in use: is another {what} running? Stop it (Ctrl-C in its terminal, or: \
+                 {}), or pass {port_flag} to use another port",
+                free_port_command(port)
+            )
+        } else {
+            anyhow!("could not listen on {host}:{port}: {error}")
+        }
+    })
+}
+
+/// `scripts/free-port PORT`, spelled to work from the current directory.
+fn free_port_command(port: u16) -> String {
+    // The workspace root, two levels above this crate (as `workshop::paths` finds it; the bank
+    // builds without the workshop crate).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = root.canonicalize().unwrap_or(root);
+    let cwd = std::env::current_dir().ok().and_then(|cwd| cwd.canonicalize().ok());
+    let script = match cwd.as_deref().and_then(|cwd| cwd.strip_prefix(&root).ok()) {
+        Some(below) => format!("{}scripts/free-port", "../".repeat(below.components().count())),
+        None => root.join("scripts/free-port").display().to_string(),
+    };
+    format!("{script} {port}")
 }
 
 impl BoundAccountApi {

@@ -81,6 +81,21 @@ pub struct ResetResponse {
     pub accounts: Vec<Account>,
 }
 
+/// `GET` and `POST /admin/disk-full`: whether the bank's database is kept from growing (a full
+/// disk on purpose), and how many changes were refused for want of room since it filled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiskFull {
+    pub full: bool,
+    pub refused_changes: u64,
+}
+
+/// Body of `POST /admin/disk-full`: `{"full": true}` fills the disk, `{"full": false}` frees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiskFullUpdate {
+    pub full: bool,
+}
+
 /// Every error answer: `{"error": "human message", "code": "machine_code"}`,
 /// plus the two balances for `insufficient_funds`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,6 +122,8 @@ pub mod codes {
     pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
     pub const GATEWAY_TIMEOUT: &str = "gateway_timeout";
     pub const INTERNAL_ERROR: &str = "internal_error";
+    /// 507: the bank's database has no room for the change; nothing changed, retry later.
+    pub const DISK_FULL: &str = "disk_full";
     pub const FORBIDDEN_HOST: &str = "forbidden_host";
     pub const CROSS_SITE_REQUEST: &str = "cross_site_request";
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";

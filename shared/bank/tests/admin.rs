@@ -98,10 +98,15 @@ async fn a_busy_port_gives_a_clear_error() {
     let dir = common::TempDir::new("busy");
     let config = bank::AccountApiConfig { port, db_path: dir.0.join("bank.db"), ..Default::default() };
     let error = bank::bind(&config).await.err().expect("the port is taken");
-    assert_eq!(
-        error.to_string(),
-        format!("port {port} is already in use — is another account API running? Stop it or pass --port")
+    // Tests run in the crate's folder: the script is two levels up.
+    let expected = format!(
+        "port {port} is already in use: is another account API running? Stop it (Ctrl-C in its terminal, or: \
+         ../../scripts/free-port {port}), or pass --port to use another port"
     );
+    assert_eq!(error.to_string(), expected);
+    let beside_the_ui = bank::AccountApiConfig { port_flag: "--api-port", ..config };
+    let error = bank::bind(&beside_the_ui).await.err().expect("the port is taken");
+    assert!(error.to_string().ends_with("or pass --api-port to use another port"), "{error}");
 }
 
 #[tokio::test]
@@ -117,4 +122,32 @@ async fn restarting_on_the_same_database_keeps_the_money() {
     let bank = second.bank();
     let balance = tokio::task::spawn_blocking(move || bank.balance("account_A").unwrap()).await.unwrap();
     assert_eq!(balance, Cents::dollars(999));
+}
+
+#[tokio::test]
+async fn the_root_lists_what_the_api_serves_and_each_route_is_there() {
+    let api = start().await;
+    let root = api.get("/").await;
+    assert_eq!((root.status, root.content_type.as_str()), (200, "application/json"));
+    assert_eq!(root.json["service"], "account-api");
+    assert!(root.json["money"].as_str().unwrap().contains("100 is $100.00"), "{}", root.json);
+    let routes: Vec<&str> =
+        root.json["endpoints"].as_array().unwrap().iter().map(|e| e["route"].as_str().unwrap()).collect();
+    for expected in ["GET /accounts", "GET /accounts/{id}", "GET /ledger?account={id}", "POST /accounts/{id}/withdraw"]
+    {
+        assert!(routes.contains(&expected), "{expected} is listed: {routes:?}");
+    }
+    for route in routes {
+        let (method, path) = route.split_once(' ').unwrap();
+        let path = path.replace("{id}", "account_A");
+        // A GET route answers; a POST route exists (a GET of it is no 404, mostly a 405).
+        let status = api.get(&path).await.status;
+        match method {
+            "GET" => assert_eq!(status, 200, "{route}"),
+            _ => assert_ne!(status, 404, "{route}"),
+        }
+    }
+
+    let foreign = api.http.get(format!("{}/", api.url)).header("host", "evil.example").send().await.unwrap();
+    assert_eq!(foreign.status().as_u16(), 403, "the front door still checks the Host");
 }

@@ -61,6 +61,16 @@ async fn a_request_that_outlives_the_timeout_is_retryable() {
     assert!(error.is_retryable());
     assert_eq!(error.status(), None);
     assert!(error.to_string().contains("did not answer within"), "{error}");
+
+    // An activity's client says why it stopped waiting before the step's own timeout.
+    let in_a_step = impatient.stopping_before(Duration::from_secs(1));
+    let error = in_a_step.withdraw("account_A", Cents::dollars(1), None).await.unwrap_err();
+    let expected = format!(
+        "account API at {} did not answer within 200ms (a call stops waiting before the step's 1s timeout); the \
+         request may or may not have been applied",
+        api.url
+    );
+    assert_eq!(error.to_string(), expected);
 }
 
 #[tokio::test]

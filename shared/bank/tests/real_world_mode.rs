@@ -84,6 +84,8 @@ async fn responses_are_lost_with_real_world_mode_off_too() {
     let api = start_with(lost_only).await;
     let lost = api.post("/accounts/account_A/withdraw", r#"{"amount": 5, "reference_id": "off-1"}"#).await;
     assert_eq!((lost.status, lost.json["code"].as_str()), (500, Some("service_unavailable")));
+    let named = "Lost response (--lost-response-rate): the change was applied, this answer was dropped";
+    assert_eq!(lost.json["error"], named, "a lost response says so, unlike Real World Mode's own failures");
     assert_eq!(api.balance_now("account_A").await, Cents::dollars(995), "the change IS applied");
     assert_eq!(api.get("/accounts/account_A").await.status, 200, "reads are not affected");
     assert_eq!(api.get("/health").await.json["real_world_mode"], false);

@@ -13,7 +13,7 @@ pub mod payload;
 pub mod start;
 pub mod transfer;
 
-pub use money_move::{MoneyMove, activity_error, report};
+pub use money_move::{BankAnswer, MoneyMove, activity_error, report};
 pub use start::{StartOnce, keyed_workflow_id, start_transfer, start_transfer_once};
 pub use transfer::{
     Balances, DAILY_BATCH, FROM_ACCOUNT, Step, TO_ACCOUNT, TransferInput, TransferResult, TransferState,

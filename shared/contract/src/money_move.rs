@@ -1,9 +1,7 @@
 //! The withdraw and deposit activities' input, and how the bank's answers become activity
 //! results, the same way in every module.
 
-use std::fmt::Display;
-
-use bank::{Cents, ClientError};
+use bank::{Cents, ClientError, DepositResponse, WithdrawResponse};
 use serde::{Deserialize, Serialize};
 use temporalio_sdk::ApplicationFailure;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
@@ -24,21 +22,56 @@ impl MoneyMove {
     }
 }
 
-/// Logs one attempt of a bank call on the worker's terminal and turns a failure into the
-/// right kind of activity error (see [`activity_error`]).
-pub fn report<T: Display>(
+/// Logs one attempt of a bank call on the worker's terminal, returns the balance the bank
+/// answered, and turns a failure into the right kind of activity error (see [`activity_error`]).
+pub fn report<A: BankAnswer>(
     ctx: &ActivityContext,
     step: &str,
-    outcome: Result<T, ClientError>,
-) -> Result<T, ActivityError> {
+    outcome: Result<A, ClientError>,
+) -> Result<Cents, ActivityError> {
     let attempt = ctx.info().attempt;
     let line = match &outcome {
-        Ok(value) => format!("{step}: ok, balance now {value}"),
+        Ok(answer) => format!("{step}: ok, {}", answer.describe()),
         Err(error) if error.is_retryable() => format!("{step}: failed, Temporal will retry: {error}"),
         Err(error) => format!("{step}: refused, not retrying: {error}"),
     };
     println!("{:>11} | [attempt {attempt}] {line}", "worker");
-    outcome.map_err(activity_error)
+    outcome.map(|answer| answer.balance()).map_err(activity_error)
+}
+
+/// A successful answer of the bank: a balance read, or the receipt of a change.
+pub trait BankAnswer {
+    /// The account's balance in the answer: as read, or after the change.
+    fn balance(&self) -> Cents;
+    /// How the worker's log line says it: a read "is", a change leaves the balance "now".
+    fn describe(&self) -> String;
+}
+
+impl BankAnswer for Cents {
+    fn balance(&self) -> Cents {
+        *self
+    }
+    fn describe(&self) -> String {
+        format!("balance is {self}")
+    }
+}
+
+impl BankAnswer for WithdrawResponse {
+    fn balance(&self) -> Cents {
+        self.new_balance
+    }
+    fn describe(&self) -> String {
+        format!("balance now {}", self.new_balance)
+    }
+}
+
+impl BankAnswer for DepositResponse {
+    fn balance(&self) -> Cents {
+        self.new_balance
+    }
+    fn describe(&self) -> String {
+        format!("balance now {}", self.new_balance)
+    }
 }
 
 /// Transient failures (5xx, timeouts, an answer that is not the bank's) are retried by
@@ -95,6 +128,20 @@ mod tests {
         ] {
             assert_eq!(classify(refusal(status, code)), (true, Some(code.to_string())), "{code}");
         }
+    }
+
+    #[test]
+    fn a_read_says_what_the_balance_is_and_a_change_what_it_is_now() {
+        let receipt = |new_balance| WithdrawResponse {
+            account_number: "account_A".into(),
+            previous_balance: Cents::dollars(1000),
+            amount_withdrawn: Cents::dollars(100),
+            new_balance,
+            reference_id: None,
+        };
+        assert_eq!(Cents::ZERO.describe(), "balance is $0.00");
+        assert_eq!(receipt(Cents::dollars(900)).describe(), "balance now $900.00");
+        assert_eq!(receipt(Cents::dollars(900)).balance(), Cents::dollars(900));
     }
 
     #[test]

@@ -41,6 +41,15 @@ pub enum Step {
 
 impl Step {
     pub const ALL: [Step; 4] = [Step::CheckBalanceFrom, Step::CheckBalanceTo, Step::Withdraw, Step::Deposit];
+
+    /// The activity that does the step (`BankActivities::<this>`), as the event history names it.
+    pub fn activity(self) -> &'static str {
+        match self {
+            Step::CheckBalanceFrom | Step::CheckBalanceTo => "check_balance",
+            Step::Withdraw => "withdraw",
+            Step::Deposit => "deposit",
+        }
+    }
 }
 
 /// What the `get_state` Query returns while the workflow runs.

@@ -8,8 +8,8 @@ use temporalio_client::{Client, UntypedWorkflow, WorkflowFetchHistoryOptions};
 use temporalio_common::protos::temporal::api::failure::v1::Failure;
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
 
-use contract::TransferInput;
 use contract::payload::from_payload;
+use contract::{Step, TransferInput};
 
 #[derive(Debug, Clone, Default)]
 pub struct ClosedTransfer {
@@ -90,26 +90,70 @@ pub async fn started_with(client: &Client, workflow_id: &str) -> anyhow::Result<
     }))
 }
 
-/// For a running transfer that answers no Query (no worker runs, or its workflow code keeps
-/// failing): its input and the message of the latest workflow task failure, if any.
-pub async fn failing_task(
-    client: &Client,
-    workflow_id: &str,
-) -> anyhow::Result<(Option<TransferInput>, Option<String>)> {
+/// What the history of a running transfer says when the transfer cannot say it itself (no
+/// worker answers its Query, or its workflow code keeps failing).
+#[derive(Debug, Default)]
+pub struct FromHistory {
+    pub input: Option<TransferInput>,
+    /// The message of the latest workflow task failure, if any.
+    pub task_failure: Option<String>,
+    /// The steps whose activity completed: done, whatever happens next.
+    pub completed_steps: Vec<Step>,
+}
+
+pub async fn running_transfer(client: &Client, workflow_id: &str) -> anyhow::Result<FromHistory> {
     let handle = client.get_workflow_handle::<UntypedWorkflow>(workflow_id);
     let events = handle.fetch_history(WorkflowFetchHistoryOptions::default()).into_events().await?;
-    let mut input = None;
-    let mut failure = None;
+    let mut found = FromHistory::default();
+    let mut scheduled = HashMap::new(); // event id → activity type
+    let mut completed = Vec::new(); // activity types, in the order they completed
     for event in events {
         match event.attributes {
             Some(Attributes::WorkflowExecutionStartedEventAttributes(started)) => {
-                input = from_payload(started.input.as_ref().and_then(|p| p.payloads.first())).ok();
+                found.input = from_payload(started.input.as_ref().and_then(|p| p.payloads.first())).ok();
             }
             Some(Attributes::WorkflowTaskFailedEventAttributes(failed)) => {
-                failure = failed.failure.as_ref().map(root_message);
+                found.task_failure = failed.failure.as_ref().map(root_message);
+            }
+            Some(Attributes::ActivityTaskScheduledEventAttributes(activity)) => {
+                scheduled.insert(event.event_id, activity.activity_type.map(|t| t.name).unwrap_or_default());
+            }
+            Some(Attributes::ActivityTaskCompletedEventAttributes(done)) => {
+                completed.extend(scheduled.get(&done.scheduled_event_id).cloned());
             }
             _ => {}
         }
     }
-    Ok((input, failure))
+    found.completed_steps = steps_done(&completed);
+    Ok(found)
+}
+
+/// The transfer's steps run one after the other: the completed activities, matched in order
+/// against the steps' activities, are the steps done.
+fn steps_done(completed_activities: &[String]) -> Vec<Step> {
+    let mut steps = Step::ALL.iter().copied().peekable();
+    let mut done = Vec::new();
+    for activity in completed_activities {
+        if let Some(step) = steps.next_if(|step| activity.rsplit("::").next() == Some(step.activity())) {
+            done.push(step);
+        }
+    }
+    done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completed_activities_become_the_steps_done_in_order() {
+        let names = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(steps_done(&[]), []);
+        assert_eq!(steps_done(&names(&["BankActivities::check_balance"])), [Step::CheckBalanceFrom]);
+        assert_eq!(
+            steps_done(&names(&["check_balance", "check_balance", "withdraw"])),
+            [Step::CheckBalanceFrom, Step::CheckBalanceTo, Step::Withdraw]
+        );
+        assert_eq!(steps_done(&names(&["withdraw"])), [], "a step is done only after the ones before it");
+    }
 }

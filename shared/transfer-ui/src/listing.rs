@@ -11,7 +11,7 @@ use temporalio_client::{
 };
 use temporalio_common::data_converters::RawValue;
 
-use crate::history::{ClosedCache, failing_task, root_message};
+use crate::history::{ClosedCache, root_message, running_transfer};
 use crate::views::{PendingActivityView, WorkflowTaskView, WorkflowView};
 use contract::payload::from_payload;
 use contract::{FROM_ACCOUNT, TO_ACCOUNT, TransferState};
@@ -71,6 +71,7 @@ impl Listing {
             error: None,
             pending_activity: None,
             workflow_task_failing: None,
+            history_completed_steps: None,
             web_ui_url: self.web_ui.as_ref().map(|(url, ns)| workshop::web_ui::workflow_link(url, ns, execution.id())),
         };
         if execution.status() == WorkflowExecutionStatus::Running {
@@ -102,7 +103,10 @@ impl Listing {
         let (state, description) = tokio::join!(query, describe);
         let state = match state {
             Ok(answer) => answer.map_err(anyhow::Error::from),
-            Err(_) => Err(anyhow::anyhow!("no worker answered within {QUERY_TIMEOUT:?}")),
+            Err(_) => Err(anyhow::anyhow!(
+                "no worker answered within {QUERY_TIMEOUT:?}: is a worker running? (cargo run -p {} -- worker)",
+                self.module.name
+            )),
         };
 
         match state.and_then(|raw| from_payload::<TransferState>(raw.payloads.first())) {
@@ -133,12 +137,14 @@ impl Listing {
                 .filter(|task| task.attempt > 1)
                 .map(|task| WorkflowTaskView { attempt: task.attempt });
         }
-        if view.state.is_none() {
-            // No answer to the Query (no worker, or its code fails): the amount, and why, from history.
-            if let Ok((input, failure)) = failing_task(&self.client, &view.workflow_id).await {
-                view.amount = input.map(|i| i.amount);
+        if view.state.is_none() || view.workflow_task_failing.is_some() {
+            // The transfer cannot tell (no worker answers, or its code fails; a Query then shows
+            // the state before the failing task): the amount, the steps done, and why, from history.
+            if let Ok(history) = running_transfer(&self.client, &view.workflow_id).await {
+                view.amount = view.amount.or(history.input.map(|i| i.amount));
+                view.history_completed_steps = Some(history.completed_steps);
                 if view.workflow_task_failing.is_some() {
-                    view.error = failure.map(|message| format!("workflow task failed: {message}"));
+                    view.error = history.task_failure.map(|message| format!("workflow task failed: {message}"));
                 }
             }
         }

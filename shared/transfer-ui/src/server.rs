@@ -2,7 +2,6 @@
 
 use std::net::SocketAddr;
 
-use anyhow::Context;
 use bank::AccountClient;
 use bank::api::front_door::FrontDoor;
 use bank::cli::AllowedHostsArgs;
@@ -34,6 +33,8 @@ pub struct UiConfig {
     pub bank: AccountClient,
     /// Hosts to answer to besides loopback and the listen address (see [`FrontDoor`]).
     pub allowed_hosts: Vec<String>,
+    /// The flag that sets `port` in this program (`--port`, or `--ui-port` beside the bank).
+    pub port_flag: &'static str,
 }
 
 pub struct BoundUi {
@@ -44,12 +45,7 @@ pub struct BoundUi {
 }
 
 pub async fn bind(config: UiConfig, client: Client, target: &TemporalTarget) -> anyhow::Result<BoundUi> {
-    let listener = TcpListener::bind((config.host.as_str(), config.port)).await.with_context(|| {
-        format!(
-            "port {} is already in use: is another Money Transfer UI running? Stop it, or choose another port",
-            config.port
-        )
-    })?;
+    let listener = bank::server::listen(&config.host, config.port, "Money Transfer UI", config.port_flag).await?;
     let address = listener.local_addr()?;
     let listing = Listing::new(client.clone(), config.module, target.ui_url.clone(), target.namespace.clone());
     let state = AppState {
@@ -82,8 +78,14 @@ impl BoundUi {
 pub async fn run(args: UiArgs, api: bank::cli::ApiUrlArgs, module: Module) -> anyhow::Result<()> {
     workshop::logging::init();
     let (client, target) = workshop::connect().await?;
-    let config =
-        UiConfig { host: args.host, port: args.port, module, bank: api.client(), allowed_hosts: args.allowed.hosts };
+    let config = UiConfig {
+        host: args.host,
+        port: args.port,
+        module,
+        bank: api.client(),
+        allowed_hosts: args.allowed.hosts,
+        port_flag: "--port",
+    };
     let ui = bind(config, client, &target).await?;
     println!("UI ready at {} (account API at {}). Ctrl-C stops it.", ui.url(), api.api_url);
     ui.serve(workshop::stop_requested()).await

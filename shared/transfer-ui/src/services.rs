@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use bank::Cents;
 use bank::cli::{AccountApiArgs, AllowedHostsArgs, ApiUrlArgs, BankArgs};
+use bank::{AccountApiConfig, Cents};
 use clap::Args;
 use temporalio_client::Client;
 use temporalio_sdk::Worker;
@@ -55,7 +55,10 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     let api_args =
         AccountApiArgs { host: args.host.clone(), port: args.api_port, bank: args.bank, allowed: args.allowed.clone() };
     // The balance reads stay reliable here, or the page would be unusable in Real World Mode.
-    let config = api_args.config(parts.default_db, parts.initial_balances, false, false);
+    let config = AccountApiConfig {
+        port_flag: "--api-port",
+        ..api_args.config(parts.default_db, parts.initial_balances, false, false)
+    };
     let account_api = bank::bind(&config).await?;
     let api_url = ApiUrlArgs { api_url: format!("http://127.0.0.1:{}", account_api.local_addr().port()) };
     println!("Account API ready at {} (database {})", account_api.url(), workshop::paths::display(&config.db_path));
@@ -66,6 +69,7 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
         module: parts.module,
         bank: api_url.client(),
         allowed_hosts: args.allowed.hosts,
+        port_flag: "--ui-port",
     };
     let ui = crate::server::bind(ui_config, client.clone(), &target).await?;
     let ui_url = ui.url();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use bank::Cents;
 use serde::Serialize;
 
-use contract::TransferState;
+use contract::{Step, TransferState};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountView {
@@ -33,6 +33,9 @@ pub struct WorkflowView {
     pub pending_activity: Option<PendingActivityView>,
     /// Set when the workflow's own code keeps failing (a workflow task, not an activity).
     pub workflow_task_failing: Option<WorkflowTaskView>,
+    /// The steps the event history proves done (their activity completed), when the transfer
+    /// cannot tell: no worker answers its Query, or its workflow task keeps failing.
+    pub history_completed_steps: Option<Vec<Step>>,
     pub web_ui_url: Option<String>,
 }
 

@@ -461,8 +461,15 @@
         result.set(name, 'done');
       }
     }
+    // Steps the event history proves done, when the transfer could not say so itself (no
+    // worker answered its Query, or its workflow task keeps failing after a step).
+    for (const name of Array.isArray(w.history_completed_steps) ? w.history_completed_steps : []) {
+      if (result.has(str(name))) result.set(str(name), 'done');
+    }
     if (w.status === 'RUNNING') {
-      if (!current || !result.has(current)) current = steps.find((name) => result.get(name) !== 'done') || null;
+      if (!current || !result.has(current) || result.get(current) === 'done') {
+        current = steps.find((name) => result.get(name) !== 'done') || null;
+      }
       if (current) result.set(current, 'current');
     }
     return { steps, result, current };
@@ -516,6 +523,14 @@
       w.error ? el('div', { class: 'last-failure' }, str(w.error)) : null);
   }
 
+  // No worker answered the transfer's Query: it waits where it is until a worker runs.
+  function buildNoWorker(w) {
+    if (w.status !== 'RUNNING' || w.workflow_task_failing || w.state || !w.error) return null;
+    return el('div', { class: 'retry-info retrying no-worker' },
+      el('div', { class: 'retry-line' }, el('span', { class: 'retry-step' }, 'Waiting for a worker')),
+      el('div', { class: 'last-failure' }, str(w.error)));
+  }
+
   function buildCard(w) {
     const card = el('article', { class: 'workflow-card' });
     card.dataset.workflowId = str(w.workflow_id);
@@ -528,7 +543,7 @@
     card.appendChild(list);
     const retry = buildRetryInfo(w, current);
     if (retry) card.appendChild(retry);
-    const stuck = buildTaskFailure(w);
+    const stuck = buildTaskFailure(w) || buildNoWorker(w);
     if (stuck) card.appendChild(stuck);
     const foot = el('div', { class: 'card-foot' }, el('span', { class: 'muted' }, 'started ', timeElement(w.start_time)));
     const link = webUiLink(w);

@@ -87,7 +87,12 @@ async fn a_taken_port_is_reported_clearly() -> anyhow::Result<()> {
     let args = ["--api-port", &api_port, "--ui-port", &port, "--db", db.to_str().unwrap()];
     let mut run = Program::spawn(&program(), &args, &server.program_env())?;
     assert!(!run.wait_exit().await?.success());
-    assert!(run.transcript().contains(&format!("port {port} is already in use")), "{}", run.transcript());
+    // The program runs in the crate's folder here, as in the lab's terminals.
+    let message = format!(
+        "port {port} is already in use: is another Money Transfer UI running? Stop it (Ctrl-C in its terminal, or: \
+         ../../scripts/free-port {port}), or pass --ui-port to use another port"
+    );
+    assert!(run.transcript().contains(&message), "{}", run.transcript());
     Ok(())
 }
 
@@ -131,7 +136,10 @@ async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -
     // workflow: a full run on a quiet machine got there first once.)
     let waiting = eventually("the waiting transfer's view", || async { services.get(&path).await.ok() }).await?;
     assert_eq!(waiting["status"], "RUNNING", "{waiting}");
-    assert!(waiting["error"].as_str().unwrap_or_default().contains("no worker answered"), "{waiting}");
+    let no_worker = "get_state Query failed: no worker answered within 2s: is a worker running? (cargo run -p \
+                     module03 -- worker)";
+    assert_eq!(waiting["error"], no_worker, "{waiting}");
+    assert_eq!(waiting["history_completed_steps"], json!([]), "nothing done yet, says the history: {waiting}");
     assert_eq!(services.balance("account_A").await?, 1000.0);
 
     let mut worker = Program::spawn(&program(), &worker_args, &server.program_env())?;
@@ -146,6 +154,25 @@ async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -
     worker.wait_for("withdraw($100.00 from account_A): ok").await?;
     assert_eq!(services.balance("account_A").await?, 900.0);
     assert_eq!(services.balance("account_F").await?, 1000.0);
+
+    // A transfer past its balance checks, retrying its withdrawal, when the worker stops: the
+    // history still proves the two checks done, and the view says no worker answers.
+    let admin = format!("{}/admin/real-world-mode", services.api_url);
+    let failing = json!({"enabled": true, "slow_rate": 0.0, "failure_rate": 1.0});
+    reqwest::Client::new().post(&admin).json(&failing).send().await?.error_for_status()?;
+    let body = json!({"from_account": "account_B", "to_account": "account_G", "amount": 5});
+    let (_, started) = services.post("/api/transfer", body).await?;
+    let path = format!("/api/workflows/{}", started["workflow_id"].as_str().expect("a workflow id"));
+    eventually("the withdrawal to be retried", || async {
+        let view = services.get(&path).await.ok()?;
+        (view["pending_activity"]["attempt"].as_i64()? >= 2).then_some(())
+    })
+    .await?;
+    worker.interrupt()?;
+    worker.wait_exit().await?;
+    let stopped = services.get(&path).await?;
+    assert_eq!(stopped["error"], no_worker, "{stopped}");
+    assert_eq!(stopped["history_completed_steps"], json!(["check_balance_from", "check_balance_to"]), "{stopped}");
 
     services.program.interrupt()?;
     services.program.wait_for("All stopped.").await?;

@@ -37,7 +37,13 @@ pub fn find_or_install() -> anyhow::Result<PathBuf> {
 
 fn search_path(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| is_executable(candidate))
+    // The workshop's own `scripts/temporal` runs this search: with scripts/ on PATH, it would
+    // find itself and loop.
+    let wrapper = paths::workspace_root().join("scripts").join(program).canonicalize().ok();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .filter(|candidate| wrapper.is_none() || candidate.canonicalize().ok() != wrapper)
+        .find(|candidate| is_executable(candidate))
 }
 
 fn is_executable(path: &Path) -> bool {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use temporalio_client::envconfig::LoadClientConfigProfileOptions;
-use temporalio_client::{Client, ClientOptions, ConnectionOptions, GrpcCompression};
+use temporalio_client::{Client, ClientKeepAliveOptions, ClientOptions, ConnectionOptions, GrpcCompression};
 use temporalio_common::envconfig::load_client_config_profile;
 
 use crate::dev_server::DevServer;
@@ -45,6 +45,7 @@ pub async fn connect() -> anyhow::Result<(Client, TemporalTarget)> {
         ClientOptions::load_from_config(LoadClientConfigProfileOptions::default())
             .map_err(|e| anyhow!("Invalid Temporal client configuration: {e}"))?;
     tune_for_loopback(&mut connection_options);
+    notice_silent_connections(&mut connection_options);
     let address = profile.address.clone().unwrap_or_else(|| "localhost:7233".into());
     let namespace = client_options.namespace.clone();
 
@@ -75,6 +76,18 @@ pub fn tune_for_loopback(options: &mut ConnectionOptions) {
     }
 }
 
+/// A connection can die without a word: a network that drops packets, a NAT or firewall that
+/// forgot it. Only an unanswered HTTP/2 ping tells, and until then every call of a worker
+/// waits on it. The SDK pings after 30 s without a byte from the server and gives up 15 s
+/// later: a worker sat up to 45 s after its connection went silent, 38 s after the network
+/// came back (docs/benchmarks.md, Chaos). Pinging after 12 s and giving up after 5 s notices
+/// it within 17 s. Not less: Temporal's frontend refuses pings more often than every 10 s.
+pub fn notice_silent_connections(options: &mut ConnectionOptions) {
+    let keep_alive =
+        ClientKeepAliveOptions::builder().interval(Duration::from_secs(12)).timeout(Duration::from_secs(5)).build();
+    options.keep_alive = Some(keep_alive);
+}
+
 fn is_loopback(url: &temporalio_client::Url) -> bool {
     let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
     host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
@@ -98,6 +111,16 @@ mod tests {
         let mut options = ConnectionOptions::new(temporalio_client::Url::parse(target).unwrap()).build();
         tune_for_loopback(&mut options);
         options.grpc_compression
+    }
+
+    #[test]
+    fn a_silent_connection_is_noticed_within_17_seconds() {
+        let mut options =
+            ConnectionOptions::new(temporalio_client::Url::parse("http://localhost:7233").unwrap()).build();
+        notice_silent_connections(&mut options);
+        let keep_alive = options.keep_alive.unwrap();
+        assert!(keep_alive.interval >= Duration::from_secs(10), "the server's minimum between pings");
+        assert_eq!(keep_alive.interval + keep_alive.timeout, Duration::from_secs(17));
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub async fn run(args: AccountApiArgs) -> anyhow::Result<()> {
     let lost = config.real_world_mode.lost_response_rate;
     if lost > 0.0 {
         println!("Lost answers: {:.0} % of the changes are applied, then answered with a 500.", lost * 100.0);
+        println!("  They stay on with Real World Mode off: restart the API without --lost-response-rate to stop them.");
     }
     api.serve(workshop::stop_requested()).await
 }

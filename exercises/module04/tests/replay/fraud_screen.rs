@@ -70,13 +70,13 @@ fn set_search_attributes<W>(ctx: &WorkflowContext<W>, input: &TransferInput) {
 async fn move_money<W>(ctx: &WorkflowContext<W>, input: TransferInput) -> WorkflowResult<TransferResult> {
     let TransferInput { from_account: from, to_account: to, amount } = input;
     let id = ctx.workflow_id().to_string();
-    let from_balance = ctx.execute_activity(BankActivities::check_balance, from.clone(), options()).await?;
+    ctx.execute_activity(BankActivities::check_balance, from.clone(), options()).await?;
     ctx.execute_activity(BankActivities::check_balance, to.clone(), options()).await?;
     let withdraw = MoneyMove::new(&from, amount, &id, "withdraw");
-    ctx.execute_activity(BankActivities::withdraw, withdraw, options()).await?;
+    let from_new_balance = ctx.execute_activity(BankActivities::withdraw, withdraw, options()).await?;
     let deposit = MoneyMove::new(&to, amount, &id, "deposit");
     let to_new_balance = ctx.execute_activity(BankActivities::deposit, deposit, options()).await?;
-    Ok(TransferResult { from_new_balance: from_balance - amount, to_new_balance })
+    Ok(TransferResult { from_new_balance, to_new_balance })
 }
 
 fn options() -> ActivityOptions {

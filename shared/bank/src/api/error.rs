@@ -6,6 +6,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::chaos::LOST_RESPONSE_MESSAGE;
 use crate::db::BankError;
 use crate::wire::{ErrorBody, codes};
 
@@ -34,6 +35,11 @@ impl ApiError {
     pub fn service_unavailable() -> ApiError {
         let message = "Service temporarily unavailable";
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, codes::SERVICE_UNAVAILABLE, message)
+    }
+
+    /// The answer to a change that was applied, when Real World Mode drops its response.
+    pub fn lost_response() -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, codes::SERVICE_UNAVAILABLE, LOST_RESPONSE_MESSAGE)
     }
 
     pub fn gateway_timeout() -> ApiError {
@@ -68,6 +74,8 @@ impl From<BankError> for ApiError {
                 error.body.requested_amount = Some(requested);
                 error
             }
+            // A 5xx: the request is fine and the same one succeeds once there is room again.
+            BankError::DiskFull => ApiError::new(StatusCode::INSUFFICIENT_STORAGE, codes::DISK_FULL, message),
             BankError::Storage(_) => ApiError::internal(message),
         }
     }

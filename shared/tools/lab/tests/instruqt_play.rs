@@ -304,7 +304,14 @@ async fn a_learner_plays_the_track_as_instruqt_runs_it() -> anyhow::Result<()> {
     let (api_port, ui_port) = (free_port()?.to_string(), free_port()?.to_string());
     let db = sandbox.path("bank.db").display().to_string();
     let args = ["--api-port", &api_port, "--ui-port", &ui_port, "--db", &db];
-    let mut services = Program::spawn(&testkit::workspace_binary("module03")?, &args, &env)?;
+    // Run from the sandbox's own target directory, as `cargo run` runs it in the lab: the
+    // next challenge's setup finds it there, and stops it.
+    let module03 = sandbox.path("target/debug/module03");
+    // The background build's stand-in cargo may have left a symlink to the prebuilt binary
+    // there: copying through it would truncate the prebuilt binary itself.
+    let _ = std::fs::remove_file(&module03);
+    std::fs::copy(testkit::workspace_binary("module03")?, &module03)?;
+    let mut services = Program::spawn(&module03.display().to_string(), &args, &env)?;
     services.wait_for("UI ready at").await?;
     let ui = format!("http://localhost:{ui_port}");
     let mut ids = Vec::new();
@@ -315,10 +322,15 @@ async fn a_learner_plays_the_track_as_instruqt_runs_it() -> anyhow::Result<()> {
         wait_until_completed(&ui, id).await?;
     }
     sandbox.check_passes("03-money-transfer-ui").await?;
-    services.stop(Duration::from_secs(5)).await;
 
-    // Module 4: Jerry's bugs are named; skipped here.
+    // Module 4: its setup stops module 3's services, which the learner left running; Jerry's
+    // bugs are named; skipped here.
     sandbox.setup("04-jerrys-bugs/setup-workshop-host").await?;
+    let stopped = tokio::time::timeout(Duration::from_secs(15), services.wait_exit()).await;
+    assert!(stopped.is_ok(), "challenge 4's setup left module 3's services running:\n{}", services.transcript());
+    for port in [&api_port, &ui_port] {
+        assert!(std::net::TcpListener::bind(format!("127.0.0.1:{port}")).is_ok(), "port {port} is still taken");
+    }
     sandbox.check_fails("04-jerrys-bugs", "unwraps a parse").await?;
     sandbox.skip("04-jerrys-bugs").await?;
     sandbox.check_passes("04-jerrys-bugs").await
@@ -359,7 +371,9 @@ fn the_track_setup_gives_up_on_a_bootstrap_that_never_ends() {
 
 /// code-server as the lab runs it, with systemd and code-server played by recording stand-ins
 /// (nothing answers, so the script ends saying so): a unit serving HTTPS with a self-signed
-/// certificate on the port, no password, no workspace-trust question, enabled and started.
+/// certificate on the port, no password, no workspace-trust question, enabled and started; cargo
+/// on its PATH (a unit gets no login shell's); the workshop's editor settings in the user's, so
+/// rust-analyzer builds into a target directory of its own and never holds the learner's build lock.
 #[test]
 fn code_server_is_an_https_systemd_unit() {
     let dir = TempDir::new("code-server-unit").unwrap();
@@ -370,10 +384,17 @@ fn code_server_is_an_https_systemd_unit() {
     write_script(&bin.join("code-server"), "#!/bin/bash\nexit 0\n").unwrap();
     std::fs::create_dir_all(dir.path().join("systemd-running")).unwrap();
     let port = free_port().unwrap().to_string();
-    let script = workshop::paths::workspace_root().join("scripts/code-server-service");
+    let root = workshop::paths::workspace_root();
+    let folder = dir.path().join("workshop");
+    copy_tree(&root.join(".vscode"), &folder.join(".vscode")).unwrap();
+    let user_dir = dir.path().join("home/.local/share/code-server/User");
+    std::fs::create_dir_all(&user_dir).unwrap();
+    std::fs::write(user_dir.join("settings.json"), r#"{"editor.fontSize": 15}"#).unwrap();
+    let script = root.join("scripts/code-server-service");
     let output = std::process::Command::new("bash")
         .arg(script)
-        .arg("/workspace/failure-proof-rust")
+        .arg(&folder)
+        .env("HOME", dir.path().join("home"))
         .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
         .env("CODE_SERVER_PORT", &port)
         .env("CODE_SERVER_UNIT_DIR", dir.path().join("units"))
@@ -392,6 +413,13 @@ fn code_server_is_an_https_systemd_unit() {
         assert!(exec.contains(expected), "the unit runs code-server with {expected}: {exec}");
     }
     assert!(unit.contains("Restart=always") && unit.contains("WantedBy=multi-user.target"), "{unit}");
+    let path = unit.lines().find_map(|line| line.strip_prefix("Environment=PATH=")).expect("the unit sets PATH");
+    let cargo_bin = dir.path().join("home/.cargo/bin").display().to_string();
+    assert_eq!(path.split(':').next(), Some(cargo_bin.as_str()), "rustup's cargo comes first: {path}");
+    let settings = std::fs::read_to_string(user_dir.join("settings.json")).unwrap();
+    let settings: serde_json::Value = serde_json::from_str(&settings).unwrap();
+    assert_eq!(settings["rust-analyzer.cargo.targetDir"], true, "target/rust-analyzer, not target/: {settings}");
+    assert_eq!(settings["editor.fontSize"], 15, "the user's own settings are kept: {settings}");
     let calls = std::fs::read_to_string(dir.path().join("systemctl-calls")).unwrap();
     assert_eq!(calls, "daemon-reload\nenable --now code-server.service\n");
 }

@@ -150,6 +150,12 @@ async fn module01_check_wants_a_restarted_worker() -> anyhow::Result<()> {
 
     // The learner's way: a worker, the starter, the worker killed half-way, a new worker.
     module01_with_a_worker_stopped_half_way(&module01, &env).await?;
+    lab.check_passes("module01").await?;
+
+    // The optional step 3 watched to its end, the worker never stopped: a newer run, one
+    // worker. The run before it still shows the exercise done.
+    let mut watched = Program::spawn(&module01, &["--delay-secs", "0"], &env)?;
+    assert!(watched.wait_exit().await?.success(), "{}", watched.transcript());
     lab.check_passes("module01").await
 }
 

@@ -1,10 +1,12 @@
 //! Transfers under faults: every transfer asked for through the UI with an Idempotency-Key;
 //! the worker SIGKILLed five times, the account API and the UI three times each (restarted on
 //! the same ports, the bank on the same database), the Temporal server restarted once, the
-//! bank failing and losing responses after committing. Afterwards the books must be exact and
-//! each key must have started one workflow. A few seeds; each runs on its own server.
+//! bank failing and losing responses after committing; each of the three links (worker ↔
+//! server, worker ↔ bank, UI ↔ server) cut once and blackholed once, the bank's disk full for
+//! a while. Afterwards the books must be exact, each key must have started one workflow, and
+//! work must have flowed again after every heal. A few seeds; each runs on its own server.
 
-use proof::chaos::{ChaosConfig, run, summary, verify};
+use proof::chaos::{ChaosConfig, Outage, run, summary, verify};
 use temporalio_client::WorkflowExecutionStatus;
 
 async fn chaos(seed: u64) -> anyhow::Result<()> {
@@ -20,6 +22,18 @@ async fn chaos(seed: u64) -> anyhow::Result<()> {
     assert_eq!(outcome.faults.account_api_kills, 3);
     assert_eq!(outcome.faults.ui_kills, 3);
     assert_eq!(outcome.faults.server_restarts, 1);
+    for (outage, times) in &config.outages {
+        let happened = outcome.outages.iter().filter(|o| o.outage == *outage).count();
+        assert_eq!(happened, *times, "{}", outage.name());
+    }
+    for record in &outcome.outages {
+        assert!(record.recovery.is_some(), "no work after {} healed: {record:?}", record.outage.name());
+    }
+    // The full disk refused changes, and the account API said so once, not once per refusal
+    // (once more only if it was killed and restarted while the disk was full).
+    assert!(outcome.disk_full_refusals > 0, "the full disk refused no change");
+    assert!(outcome.disk_full_said >= 1, "the account API never said its disk was full");
+    assert!(outcome.disk_full_said <= config.outages[&Outage::DiskFull] + config.account_api_kills);
     assert_eq!(outcome.ids.len(), 200);
     let overdrafts = outcome.plan.iter().filter(|t| t.overdraft).count();
     assert!(overdrafts > 0, "the plan has transfers above the balance");

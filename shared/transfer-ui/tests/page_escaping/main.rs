@@ -8,7 +8,23 @@ use anyhow::{Context, ensure};
 use serde_json::json;
 use testkit::browser::{Browser, screenshot_path};
 
-use crate::stand_in::{EVIL_ACCOUNT, EVIL_ID, FAILED_ERROR, FAILURE, MANY, Shared, serve};
+use crate::stand_in::{
+    EVIL_ACCOUNT, EVIL_ID, FAILED_ERROR, FAILURE, MANY, NO_WORKER, NO_WORKER_ID, PANICKING_ID, Shared, serve,
+};
+
+/// A card's steps (name and state) and the text of its "waiting" box, if it has one.
+async fn card_steps(b: &Browser, id: &str) -> anyhow::Result<serde_json::Value> {
+    b.execute_with(
+        "const card = Array.from(document.querySelectorAll('.workflow-card')).find(c => c.dataset.workflowId === arguments[0]);\
+         const box = card.querySelector('.no-worker, .task-failing');\
+         return {\
+           steps: Array.from(card.querySelectorAll('.steps .step'), s => [s.dataset.step, ['done', 'current', 'pending'].find(k => s.classList.contains(k)) || '?']),\
+           box: box && box.innerText\
+         };",
+        vec![json!(id)],
+    )
+    .await
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn page_shows_hostile_data_as_text_and_renders_every_section() -> anyhow::Result<()> {
@@ -42,7 +58,7 @@ async fn page_shows_hostile_data_as_text_and_renders_every_section() -> anyhow::
         ensure!(options.as_array().is_some_and(|o| o.len() == 4 && o[2] == json!(EVIL_ACCOUNT)), "to options: {options}");
 
         // Active workflows: the retrying card, its steps, its attempt and last failure.
-        ensure!(b.count(".workflow-card").await? == 2, "expected two active cards");
+        ensure!(b.count(".workflow-card").await? == 4, "expected four active cards");
         let card = b
             .execute_with(
                 "const card = Array.from(document.querySelectorAll('.workflow-card'))\
@@ -88,6 +104,24 @@ async fn page_shows_hostile_data_as_text_and_renders_every_section() -> anyhow::
         );
         ensure!(card["target"] == json!("_blank"), "web UI link target: {}", card["target"]);
         ensure!(card["rel"].as_str().is_some_and(|r| r.contains("noopener")), "web UI link rel: {}", card["rel"]);
+
+        // A transfer no worker answers for: the card says so (as text), and the steps its
+        // history proves done are done.
+        let waiting = card_steps(&b, NO_WORKER_ID).await?;
+        let box_text = waiting["box"].as_str().unwrap_or_default();
+        ensure!(box_text.contains("Waiting for a worker") && box_text.contains(NO_WORKER), "no-worker box: {box_text}");
+        let after_the_first_step = json!([
+            ["check_balance_from", "done"],
+            ["check_balance_to", "current"],
+            ["withdraw", "pending"],
+            ["deposit", "pending"]
+        ]);
+        ensure!(waiting["steps"] == after_the_first_step, "steps without a worker: {}", waiting["steps"]);
+        // A workflow task failing after the first step: the step after it is the current one.
+        let panicking = card_steps(&b, PANICKING_ID).await?;
+        ensure!(panicking["steps"] == after_the_first_step, "steps of a failing task: {}", panicking["steps"]);
+        ensure!(panicking["box"].as_str().unwrap_or_default().contains("Workflow code failing"), "{panicking}");
+        ensure!(b.count(".last-failure b").await? == 0, "markup in the no-worker text became elements");
 
         // History: FAILED row with its error, the cap, and no javascript: link.
         let failed = b.text(r#".history-row[data-status="FAILED"]"#).await?;
@@ -180,7 +214,7 @@ async fn page_copes_with_hundreds_of_workflows() -> anyhow::Result<()> {
     let url = serve(shared.clone()).await?;
     Browser::run_with_screenshot("page_many_workflows", |b| async move {
         b.goto(&url).await?;
-        b.wait_for_js("document.querySelectorAll('.workflow-card').length === 302").await?;
+        b.wait_for_js("document.querySelectorAll('.workflow-card').length === 304").await?;
         ensure!(b.count(".history-row").await? == 100, "history is not capped at 100");
         // A state with no get_state answer: the step comes from the running activity.
         let steps = b
@@ -199,7 +233,7 @@ async fn page_copes_with_hundreds_of_workflows() -> anyhow::Result<()> {
         let same = b
             .execute("return window.__firstCard.isConnected && document.querySelectorAll('.workflow-card').length;")
             .await?;
-        ensure!(same == json!(302), "after polling, first card still shown / card count: {same}");
+        ensure!(same == json!(304), "after polling, first card still shown / card count: {same}");
         Ok(())
     })
     .await

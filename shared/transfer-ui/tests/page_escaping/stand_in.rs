@@ -14,6 +14,9 @@ pub const EVIL_ACCOUNT: &str = "<img src=x onerror=alert(1)>";
 pub const EVIL_ID: &str = "<script>window.pwned=1</script>";
 pub const FAILURE: &str = "Bank API unavailable (Real World Mode) <b>503</b>";
 pub const FAILED_ERROR: &str = "Insufficient funds: account_B has $50.00, needs $100.00";
+pub const NO_WORKER_ID: &str = "transfer-no-worker";
+pub const NO_WORKER: &str = "get_state Query failed: no worker answered within 2s: is a worker running? <b>(cargo run -p module03 -- worker)</b>";
+pub const PANICKING_ID: &str = "transfer-panicking";
 /// How many COMPLETED workflows the stand-in reports: more than the page lists.
 pub const MANY: usize = 120;
 
@@ -37,6 +40,18 @@ async fn static_file(name: &'static str, mime: &'static str) -> Response {
         Ok(body) => ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-store")], body).into_response(),
         Err(err) => (StatusCode::NOT_FOUND, err.to_string()).into_response(),
     }
+}
+
+/// A `get_state` answer of a transfer at its first step.
+fn just_started() -> Value {
+    json!({
+        "status": "RUNNING",
+        "current_step": "check_balance_from",
+        "completed_steps": [],
+        "steps": ["check_balance_from", "check_balance_to", "withdraw", "deposit"],
+        "starting_balances": null,
+        "result": null
+    })
 }
 
 pub fn workflows(extra_running: usize) -> Vec<Value> {
@@ -76,18 +91,46 @@ pub fn workflows(extra_running: usize) -> Vec<Value> {
             "from_account": "account_B",
             "to_account": "account_F",
             "amount": 25.0,
-            "state": {
-                "status": "RUNNING",
-                "current_step": "check_balance_from",
-                "completed_steps": [],
-                "steps": ["check_balance_from", "check_balance_to", "withdraw", "deposit"],
-                "starting_balances": null,
-                "result": null
-            },
+            "state": just_started(),
             "result": null,
             "error": null,
             "pending_activity": {"activity_type": "check_balance", "attempt": 1, "last_failure": null, "next_retry_in_secs": null},
             "web_ui_url": "http://web-ui.test:8233/namespaces/default/workflows/transfer-running-2"
+        }),
+        // Its worker stopped: no Query answer, the history says which steps are done.
+        json!({
+            "workflow_id": NO_WORKER_ID,
+            "status": "RUNNING",
+            "start_time": "2026-03-02T09:15:01Z",
+            "close_time": null,
+            "from_account": "account_C",
+            "to_account": "account_D",
+            "amount": 10.0,
+            "state": null,
+            "result": null,
+            "error": NO_WORKER,
+            "pending_activity": {"activity_type": "check_balance", "attempt": 2, "last_failure": null, "next_retry_in_secs": 0.0},
+            "workflow_task_failing": null,
+            "history_completed_steps": ["check_balance_from"],
+            "web_ui_url": null
+        }),
+        // Its workflow code panics after the first step: the Query answers the state from before
+        // the step completed; the history knows better.
+        json!({
+            "workflow_id": PANICKING_ID,
+            "status": "RUNNING",
+            "start_time": "2026-03-02T09:15:00Z",
+            "close_time": null,
+            "from_account": "account_C",
+            "to_account": "account_H",
+            "amount": 20.0,
+            "state": just_started(),
+            "result": null,
+            "error": "workflow task failed: called `Result::unwrap()` on an `Err` value",
+            "pending_activity": null,
+            "workflow_task_failing": {"attempt": 3},
+            "history_completed_steps": ["check_balance_from"],
+            "web_ui_url": null
         }),
         json!({
             "workflow_id": "transfer-failed-1",

@@ -40,7 +40,8 @@ impl TransferWorkflow {
         let to_balance = step(ctx, Step::CheckBalanceTo, BankActivities::check_balance, to.clone()).await?;
         ctx.state_mut(|s| s.state.starting_balances = Some(Balances { from: from_balance, to: to_balance }));
 
-        step(ctx, Step::Withdraw, BankActivities::withdraw, MoneyMove::new(&from, amount, &id, "withdraw")).await?;
+        let withdrawal = MoneyMove::new(&from, amount, &id, "withdraw");
+        let from_new_balance = step(ctx, Step::Withdraw, BankActivities::withdraw, withdrawal).await?;
         let deposit = MoneyMove::new(&to, amount, &id, "deposit");
         let Ok(to_new_balance) = step(ctx, Step::Deposit, BankActivities::deposit, deposit).await else {
             // Only a final refusal gets here: the deposit can never succeed. Put the money back.
@@ -50,7 +51,7 @@ impl TransferWorkflow {
             return Err(ApplicationFailure::non_retryable(message).into());
         };
 
-        let result = TransferResult { from_new_balance: from_balance - amount, to_new_balance };
+        let result = TransferResult { from_new_balance, to_new_balance };
         ctx.state_mut(|s| s.state.completed(result.clone()));
         Ok(result)
     }

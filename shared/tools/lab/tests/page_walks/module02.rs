@@ -1,6 +1,6 @@
-//! Module 2's page: the naive script, Real World Mode, hand-made retries, lost answers, the
-//! Temporal version (with a Ctrl-C), a business error, and the refund of a transfer to a
-//! closed account, seen in the ledger.
+//! Module 2's page: the naive script, Real World Mode, hand-made retries, the balances reset,
+//! the Temporal version (with a Ctrl-C), a business error, the refund of a transfer to a
+//! closed account, seen in the ledger, and (going further) lost answers paid twice.
 //!
 //! The page's failures are random; here the test sets the bank's dice through its admin
 //! API (`/admin/real-world-mode`) so that each step meets the failure the page describes,
@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 use testkit::pages::{PAGE_ACCOUNT_API_PORT, Walk};
-use testkit::{Launch, Program, TempDir, TestServer, free_port, workspace_binary};
+use testkit::{Program, TempDir, TestServer, free_port};
 
 /// The bank's dice, as a learner's bank would be switched at run time.
 struct Dice {
@@ -57,11 +57,13 @@ async fn module02_page() -> anyhow::Result<()> {
     walk.run("cargo run -p module02 -- move-money", &[]).await?;
 
     // Step 3: Real World Mode (the flag stands in for the edit of the switch); the script stops.
-    let mut bank =
+    let bank =
         restart(&mut walk, bank, "cargo run -p module02 -- account-api", &bank_args, &["--real-world-mode"]).await?;
     dice.fail_all().await?;
     let naive = walk.run("cargo run -p module02 -- move-money", &[]).await?;
-    assert!(naive.contains("error: account API answered 500"), "{naive}");
+    // Every request fails, the first balance read first: nothing moved, and the error says so.
+    let named = "error: reading the balances failed, before any money moved: account API answered 500";
+    assert!(naive.contains(named), "{naive}");
 
     // Step 4: the hand-made retries get through a failure...
     let mut retries = walk.spawn("cargo run -p module02 -- move-money-retries", &[])?;
@@ -70,28 +72,9 @@ async fn module02_page() -> anyhow::Result<()> {
     retries.wait_exit().await?;
     walk.record(&retries);
 
-    // ...but apply a change twice when its answer is lost, with Real World Mode off.
-    let lost_answers = "cargo run -p module02 -- account-api --lost-response-rate 0.5";
-    bank = restart(&mut walk, bank, lost_answers, &bank_args, &[]).await?;
-    dice.set(json!({"lost_response_rate": 1.0})).await?;
-    let mut twice = walk.spawn("cargo run -p module02 -- move-money-retries", &[])?;
-    twice.wait_for("withdraw: attempt 1 failed").await?;
-    dice.pass_all().await?;
-    twice.wait_exit().await?;
-    walk.record(&twice);
-
-    // Step 5: the bank back in Real World Mode (a command the page gives in passing).
-    bank.interrupt()?;
-    bank.wait_exit().await?;
-    walk.record(&bank);
-    let mut bank = Launch::new(workspace_binary("module02")?)
-        .args(["account-api", "--real-world-mode"])
-        .args(bank_args)
-        .without_temporal_env()
-        .spawn()?;
-    bank.wait_for("account API listening").await?;
-
-    // The workflow: a failed attempt, then the retry goes through.
+    // Step 5: the balances put back, then the workflow: a failed attempt, then the retry goes
+    // through.
+    walk.run("cargo run -p module02 -- reset-db", &["--db", &db_arg]).await?;
     dice.fail_all().await?;
     let mut transfer = walk.spawn("cargo run -p module02", &[])?;
     transfer.wait_for("failed, Temporal will retry").await?;
@@ -123,15 +106,29 @@ async fn module02_page() -> anyhow::Result<()> {
             &[],
         )
         .await?;
+
+    // Go further: lost answers. The script's retry applies a change twice.
+    let lost_answers = "cargo run -p module02 -- account-api --lost-response-rate 0.5";
+    let bank = restart(&mut walk, bank, lost_answers, &bank_args, &["--real-world-mode"]).await?;
+    dice.set(json!({"lost_response_rate": 1.0, "failure_rate": 0.0, "slow_rate": 0.0})).await?;
+    let mut twice = walk.spawn("cargo run -p module02 -- move-money-retries", &[])?;
+    twice.wait_for("withdraw: attempt 1 failed").await?;
+    dice.pass_all().await?;
+    twice.wait_exit().await?;
+    walk.record(&twice);
+    let mut bank =
+        restart(&mut walk, bank, "cargo run -p module02 -- account-api", &bank_args, &["--real-world-mode"]).await?;
+    dice.pass_all().await?; // the restarted bank rolls its own dice again
+
     let balances: Value = dice.http.get(format!("{url}/accounts")).send().await?.json().await?;
     assert_eq!(
         balances,
         json!([
-            {"account_number": "account_A", "balance": 400},
-            {"account_number": "account_B", "balance": 1000},
+            {"account_number": "account_A", "balance": 600},
+            {"account_number": "account_B", "balance": 800},
             {"account_number": "account_closed", "balance": 0}
         ]),
-        "A paid for five transfers and one withdrawal twice; the refund came back:\n{ledger}"
+        "after the reset, A paid for two transfers and one withdrawal twice; the refund came back:\n{ledger}"
     );
 
     bank.interrupt()?;

@@ -112,7 +112,9 @@ async fn module04_page() -> anyhow::Result<()> {
     let hot_fix = restart_as(&mut walk, &build("jerrys_hot_fix"), "the hot fix is prebuilt", &ports, &server).await?;
     let failed = send(&ports, 100).await?;
     wait_for_status(&client, &failed, WorkflowExecutionStatus::Failed).await?;
-    let listed = walk.run("temporal workflow list --query \"ExecutionStatus='Failed'\"", &[]).await?;
+    let failed_query = "temporal workflow list --query \"WorkflowType = 'Module04TransferWorkflow' AND ExecutionStatus = \
+                        'Failed'\"";
+    let listed = walk.run(failed_query, &[]).await?;
     assert!(listed.contains(&failed), "{listed}");
     stop(&mut walk, hot_fix).await?;
 
@@ -121,7 +123,11 @@ async fn module04_page() -> anyhow::Result<()> {
     let why = "the learner's workflow fix is prebuilt";
     let mut half_fixed = restart_as(&mut walk, &build("only_the_workflow_fixed"), why, &ports, &server).await?;
     let third = send(&ports, 100).await?;
-    half_fixed.wait_for("[attempt 2] withdraw($100.00 from account_A): failed").await?;
+    let second_attempt = half_fixed.wait_for("[attempt 2] withdraw($100.00 from account_A): failed").await?;
+    // Whatever answers on Jerry's port (nothing, or the lab's Temporal UI), the failure names
+    // the bank the worker was given: the learner reads the URL instead of restarting a bank.
+    let workers_bank = format!("the worker's account API is http://127.0.0.1:{}, not http://localhost:8080", ports.api);
+    assert!(second_attempt.contains(&workers_bank), "{second_attempt}");
     stop(&mut walk, half_fixed).await?;
     let fixed_build = workspace_binary("module04-solution")?;
     let mut fixed = restart_as(&mut walk, &fixed_build, "both fixes are prebuilt", &ports, &server).await?;

@@ -1,6 +1,6 @@
 //! The faults: the worker, the account API or the UI SIGKILLed and started again, the
 //! Temporal server stopped and started again on the same port and database. Each one
-//! injected prints one line.
+//! injected prints one line. (The partitions and the full disk are `outages`.)
 
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,14 @@ impl Scene {
     /// Injects fault `number` of `total`, and waits until the system can take the next one.
     pub(super) async fn inject(&mut self, fault: Fault, number: usize, total: usize) -> anyhow::Result<()> {
         let prefix = format!("fault {number}/{total}");
+        // Not while a partition keeps a program from the server: a restarted server, or a new
+        // worker or UI process with new connections, would hide how long a caught one stays
+        // silent (the account API's kills do not touch those paths).
+        let outages = self.outages.clone();
+        let _alone = match fault {
+            Fault::KillAccountApi { .. } => None,
+            _ => Some(outages.server_paths.lock().await),
+        };
         let started = self.started_so_far();
         match fault {
             Fault::KillWorker { down_ms } => {
@@ -25,8 +33,10 @@ impl Scene {
             Fault::KillAccountApi { down_ms } => {
                 self.counts.account_api_kills += 1;
                 self.kill_and_restart(Process::AccountApi, down_ms, &prefix).await?;
-                // A new process starts with the flags' settings: the dice are set again.
+                // A new process starts with the flags' settings: the dice are set again, and
+                // a full disk is still full.
                 self.bank_dice(self.counts.account_api_kills as u64).await?;
+                self.outages.restore_disk().await?;
             }
             Fault::KillUi { down_ms } => {
                 self.counts.ui_kills += 1;

@@ -7,6 +7,11 @@
 //!   (`module03 ui`), each its own process, are SIGKILLed at random moments and started
 //!   again on the same port (the account API on the same database file),
 //! - the Temporal dev server is stopped and started again on the same port and database,
+//! - the network between them fails: each program talks to the others through a fault proxy
+//!   (`proxy`) that the run cuts (connections reset, new ones refused) or blackholes (nothing
+//!   carried, nobody told) for a while: the worker ↔ the Temporal server, the worker ↔ the
+//!   account API, the UI ↔ the Temporal server,
+//! - the bank's disk fills up (its database may not grow) while money moves, then frees,
 //!
 //! The driver asks again, with the same key, whenever the UI was down or answered 5xx, and
 //! drops a few of the UI's answers on purpose: a transfer the UI had started before its
@@ -18,19 +23,29 @@
 //! received minus what it sent. One seed drives the plan, the kill times and the bank's dice,
 //! so a run can be repeated (the interleaving of concurrent requests still varies).
 //!
+//! After each outage heals, the run measures how long the system took to work again (from
+//! the histories: the next workflow task or activity completed, see `recovery`).
+//!
 //! The parts: [`plan`] (what happens, from the seed), `run` (the system and the run),
-//! `faults` (kills and the restart, one printed line each), `transfers` (asking for them,
-//! listing them), [`verify`] (the books check) and `outcome` (what came out, and its summary).
+//! `faults` (kills and the restart, one printed line each), `proxy` (the fault proxy),
+//! `outages` (partitions and the full disk, one lane each for the worker's and the UI's paths),
+//! `recovery` (the recovery times), `transfers` (asking for them, listing them), [`verify`]
+//! (the books check) and `outcome` (what came out, and its summary).
 
 mod faults;
+mod outages;
 mod outcome;
 pub mod plan;
+mod proxy;
+mod recovery;
 mod run;
 mod transfers;
 pub mod verify;
 
-pub use outcome::{ChaosOutcome, FaultCounts, summary};
-pub use plan::{Planned, plan};
+use std::collections::BTreeMap;
+
+pub use outcome::{ChaosOutcome, FaultCounts, OutageRecord, p50_max, recovery_table, summary};
+pub use plan::{Link, Outage, Planned, plan};
 pub use run::run;
 pub use verify::verify;
 
@@ -46,6 +61,8 @@ pub struct ChaosConfig {
     pub account_api_kills: usize,
     pub ui_kills: usize,
     pub restart_server: bool,
+    /// How many times each outage happens.
+    pub outages: BTreeMap<Outage, usize>,
     /// Share of transfers asking for more than the sender can ever have.
     pub overdraft_share: f64,
     pub slow_rate: f64,
@@ -54,13 +71,26 @@ pub struct ChaosConfig {
     /// Share of transfers whose first answer from the UI the driver drops (and asks again).
     pub lost_answer_share: f64,
     pub slow_secs: u64,
-    /// The kills and the restart happen within this many seconds of the start.
+    /// The early transfers are asked for, and the kills and the restart happen, within this
+    /// many seconds of the start (the outages begin in it, and may go on after it).
     pub fault_window_secs: f64,
     /// Print what happens, as it happens (the faults are always printed, one line each).
     pub verbose: bool,
 }
 
 impl ChaosConfig {
+    /// Every partition once (cut and blackholed; the worker ↔ server, the worker ↔ bank, the
+    /// UI ↔ server) and one full disk.
+    pub const DEFAULT_OUTAGES: [(Outage, usize); 7] = [
+        (Outage::Blackhole(Link::WorkerServer), 1),
+        (Outage::Cut(Link::WorkerServer), 1),
+        (Outage::Cut(Link::WorkerBank), 1),
+        (Outage::Blackhole(Link::WorkerBank), 1),
+        (Outage::Cut(Link::UiServer), 1),
+        (Outage::Blackhole(Link::UiServer), 1),
+        (Outage::DiskFull, 1),
+    ];
+
     pub fn new(seed: u64) -> Self {
         Self {
             seed,
@@ -70,13 +100,15 @@ impl ChaosConfig {
             account_api_kills: 3,
             ui_kills: 3,
             restart_server: true,
+            outages: Self::DEFAULT_OUTAGES.into_iter().collect(),
             overdraft_share: 0.1,
             slow_rate: 0.05,
             failure_rate: 0.15,
             lost_response_rate: 0.1,
             lost_answer_share: 0.05,
             slow_secs: 1,
-            fault_window_secs: 25.0,
+            // Long enough for the worker's outages, one after another, to find transfers moving.
+            fault_window_secs: 45.0,
             verbose: false,
         }
     }

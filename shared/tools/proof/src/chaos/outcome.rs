@@ -1,12 +1,25 @@
 //! What a chaos run did, and what the books look like afterwards.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bank::{Cents, LedgerEntry};
 use temporalio_client::WorkflowExecutionStatus;
 
-use super::Planned;
+use super::{Outage, Planned};
+
+/// One outage that happened, and how long the system took to work again after it healed.
+#[derive(Debug, Clone)]
+pub struct OutageRecord {
+    pub outage: Outage,
+    /// Since the start of the run.
+    pub began: Duration,
+    pub lasted: Duration,
+    pub healed: SystemTime,
+    /// From the heal to the next piece of work done over the healed path (see `recovery`);
+    /// `None` if none came.
+    pub recovery: Option<Duration>,
+}
 
 /// The faults that really happened.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -35,8 +48,17 @@ pub struct ChaosOutcome {
     pub ledger: Vec<LedgerEntry>,
     pub balances: BTreeMap<String, Cents>,
     pub faults: FaultCounts,
+    /// The partitions and full disks, in the order they began.
+    pub outages: Vec<OutageRecord>,
+    /// Changes the bank refused because its disk was full, as the workers' logs tell.
+    pub disk_full_refusals: usize,
+    /// Times the account API said its database was full (once per episode, not per request).
+    pub disk_full_said: usize,
     /// Attempts the workers reported as failed and retried.
     pub retried_attempts: usize,
+    /// The most attempts one activity took. Temporal's retries wait 1 s, 2 s, 4 s… (up to
+    /// 100 s): the unluckiest activity decides when the last transfer closes.
+    pub most_attempts: i32,
     /// Requests the driver sent again, with the same key, because the UI was down or
     /// answered 5xx.
     pub resent_requests: usize,
@@ -50,6 +72,44 @@ impl ChaosOutcome {
     pub fn count(&self, status: WorkflowExecutionStatus) -> usize {
         self.statuses.values().filter(|s| **s == status).count()
     }
+
+    /// Each kind of outage that happened, with its recovery times (sorted; `None`s last).
+    pub fn recoveries(&self) -> BTreeMap<Outage, Vec<Option<Duration>>> {
+        let mut kinds: BTreeMap<Outage, Vec<Option<Duration>>> = BTreeMap::new();
+        for record in &self.outages {
+            kinds.entry(record.outage).or_default().push(record.recovery);
+        }
+        for times in kinds.values_mut() {
+            times.sort_by_key(|t| (t.is_none(), *t));
+        }
+        kinds
+    }
+}
+
+/// "p50 / max" of recovery times, or what is missing.
+pub fn p50_max(times: &[Option<Duration>]) -> String {
+    let measured: Vec<Duration> = times.iter().flatten().copied().collect();
+    let unrecovered = times.len() - measured.len();
+    let mut text = match measured.as_slice() {
+        [] => "none measured".to_string(),
+        [only] => format!("{:.1} s", only.as_secs_f64()),
+        all => format!("{:.1} s / {:.1} s", all[all.len() / 2].as_secs_f64(), all[all.len() - 1].as_secs_f64()),
+    };
+    if unrecovered > 0 {
+        text.push_str(&format!(" ({unrecovered} never recovered)"));
+    }
+    text
+}
+
+/// One line per outage kind: how many, and the recovery times after the heal.
+pub fn recovery_table(outcome: &ChaosOutcome) -> String {
+    outcome
+        .recoveries()
+        .iter()
+        .map(|(outage, times)| {
+            format!("  {} ×{}: recovered {} after the heal\n", outage.name(), times.len(), p50_max(times))
+        })
+        .collect()
 }
 
 /// A few lines for a human.
@@ -62,9 +122,10 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
     format!(
         "{} transfers in {:.1} s: {} completed, {} failed ({} of them overdrafts by design, {} refunded); \
          {} ledger entries. Faults: worker SIGKILLed {}×, account API SIGKILLed {}×, UI SIGKILLed {}×, \
-         Temporal server restarted {}×{}. {} failed attempts retried by Temporal; {} requests to the UI \
+         Temporal server restarted {}×{}; {}. {} failed attempts retried by Temporal (one activity took {} \
+         attempts); {} requests to the UI \
          sent again with the same Idempotency-Key ({} answers dropped on purpose), {} of them for a transfer \
-         already started",
+         already started. Recovery (p50 / max) from each heal to the next work done over the healed path:\n{}",
         outcome.ids.len(),
         outcome.elapsed.as_secs_f64(),
         outcome.count(Completed),
@@ -81,9 +142,26 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
         } else {
             " (the worker and the UI reconnected by themselves)"
         },
+        outage_counts(outcome),
         outcome.retried_attempts,
+        outcome.most_attempts,
         outcome.resent_requests,
         outcome.plan.iter().filter(|t| t.first_answer_lost).count(),
         outcome.answered_again,
+        recovery_table(outcome).trim_end(),
     )
+}
+
+/// "worker ↔ Temporal server blackholed 1×, …, bank's disk full 1× (37 changes refused, said
+/// 1× in the account API's log)".
+fn outage_counts(outcome: &ChaosOutcome) -> String {
+    let mut parts: Vec<String> =
+        outcome.recoveries().iter().map(|(outage, times)| format!("{} {}×", outage.name(), times.len())).collect();
+    if outcome.outages.iter().any(|o| o.outage == Outage::DiskFull) {
+        parts.push(format!(
+            "{} changes refused for want of room, said {}× in the account API's log",
+            outcome.disk_full_refusals, outcome.disk_full_said
+        ));
+    }
+    if parts.is_empty() { "no partitions, no full disk".into() } else { parts.join(", ") }
 }

@@ -1,4 +1,5 @@
-//! The seeded plan: who sends what to whom, and when which fault happens.
+//! The seeded plan: who sends what to whom, when which fault happens, and which outages
+//! (partitions, a full disk) come in which order and last how long.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -69,6 +70,112 @@ pub(super) enum Fault {
     KillUi { down_ms: u64 },
     RestartServer,
 }
+/// A connection between two of the run's programs, through a fault proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Link {
+    WorkerServer,
+    WorkerBank,
+    UiServer,
+}
+
+impl Link {
+    pub fn name(self) -> &'static str {
+        match self {
+            Link::WorkerServer => "worker ↔ Temporal server",
+            Link::WorkerBank => "worker ↔ account API",
+            Link::UiServer => "UI ↔ Temporal server",
+        }
+    }
+}
+
+/// Something that stops part of the system for a while, then heals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outage {
+    /// Every connection reset, new ones refused.
+    Cut(Link),
+    /// Nothing forwarded, nobody told (see `proxy`).
+    Blackhole(Link),
+    /// The bank's database may not grow.
+    DiskFull,
+}
+
+impl Outage {
+    pub fn name(self) -> String {
+        match self {
+            Outage::Cut(link) => format!("{} cut", link.name()),
+            Outage::Blackhole(link) => format!("{} blackholed", link.name()),
+            Outage::DiskFull => "bank's disk full".into(),
+        }
+    }
+
+    /// How long it lasts, at random: the silent partition of the worker 5–20 s, its cut and
+    /// the UI's partitions 2–5 s; the bank's only 1.5–3 s, while money moves. Each failed bank call
+    /// doubles Temporal's wait before the next attempt (1 s, 2 s, 4 s…), on top of Real World
+    /// Mode's failures: a longer outage adds little proof and a long tail to the run.
+    fn length(self, rng: &mut StdRng) -> Duration {
+        let secs = match self {
+            Outage::Blackhole(Link::WorkerServer) => rng.random_range(5.0..20.0),
+            Outage::Cut(Link::WorkerServer | Link::UiServer) | Outage::Blackhole(Link::UiServer) => {
+                rng.random_range(2.0..5.0)
+            }
+            Outage::Cut(Link::WorkerBank) | Outage::Blackhole(Link::WorkerBank) | Outage::DiskFull => {
+                rng.random_range(1.5..3.0)
+            }
+        };
+        Duration::from_secs_f64(secs)
+    }
+
+    /// Whether it stops a program from talking to the Temporal server (the server's restart
+    /// waits for it to heal, and the other way round: the two would blur each other).
+    pub fn parts_from_server(self) -> bool {
+        matches!(
+            self,
+            Outage::Cut(Link::WorkerServer | Link::UiServer) | Outage::Blackhole(Link::WorkerServer | Link::UiServer)
+        )
+    }
+
+    /// Outages on the worker's paths run one after another, each after the one before has
+    /// recovered, so each recovery time is its own; the UI's run beside them.
+    fn on_ui_path(self) -> bool {
+        matches!(self, Outage::Cut(Link::UiServer) | Outage::Blackhole(Link::UiServer))
+    }
+}
+
+/// One outage of the plan: it begins `after` the one before it in its lane has recovered
+/// (the first one, after the transfers start), and lasts `lasts`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedOutage {
+    pub outage: Outage,
+    pub after: Duration,
+    pub lasts: Duration,
+}
+
+/// The outages in two lanes, the worker's and the UI's, in a seeded order.
+pub(super) fn outage_lanes(config: &ChaosConfig) -> [Vec<PlannedOutage>; 2] {
+    // Its own stream, so adding an outage keeps the kills where they were.
+    let mut rng = StdRng::seed_from_u64(config.seed ^ 0x0de7_a9e5);
+    let mut all: Vec<Outage> =
+        config.outages.iter().flat_map(|(outage, times)| std::iter::repeat_n(*outage, *times)).collect();
+    // A seeded shuffle (Fisher–Yates).
+    for i in (1..all.len()).rev() {
+        all.swap(i, rng.random_range(0..=i));
+    }
+    let (ui, worker): (Vec<Outage>, Vec<Outage>) = all.into_iter().partition(|o| o.on_ui_path());
+    let window = config.fault_window_secs;
+    let mut lane = |outages: Vec<Outage>, first: std::ops::Range<f64>| -> Vec<PlannedOutage> {
+        outages
+            .into_iter()
+            .enumerate()
+            .map(|(i, outage)| {
+                let after = if i == 0 { rng.random_range(first.clone()) } else { rng.random_range(2.0..4.0) };
+                PlannedOutage { outage, after: Duration::from_secs_f64(after), lasts: outage.length(&mut rng) }
+            })
+            .collect()
+    };
+    // The worker's lane starts soon (it has the most to do); the UI's while transfers are asked for.
+    [lane(worker, 1.5..3.0), lane(ui, 0.1 * window..0.4 * window)]
+}
+
 /// When each fault happens, counted from the moment the early transfers are started.
 pub(super) fn schedule(config: &ChaosConfig) -> Vec<(Duration, Fault)> {
     // A different stream from the plan's, so changing the transfer count keeps the timing.
@@ -110,6 +217,15 @@ mod tests {
         assert_eq!(kinds(|f| matches!(f, Fault::KillWorker { .. })), config.worker_kills);
         assert_eq!(kinds(|f| matches!(f, Fault::KillAccountApi { .. })), config.account_api_kills);
         assert_eq!(kinds(|f| matches!(f, Fault::KillUi { .. })), config.ui_kills);
+        let lanes = outage_lanes(&config);
+        assert_eq!(lanes, outage_lanes(&config));
+        let planned: usize = config.outages.values().sum();
+        assert_eq!(lanes[0].len() + lanes[1].len(), planned);
+        assert!(lanes[1].iter().all(|p| p.outage.on_ui_path()) && !lanes[0].iter().any(|p| p.outage.on_ui_path()));
+        let silent = Outage::Blackhole(Link::WorkerServer);
+        for p in lanes[0].iter().filter(|p| p.outage == silent) {
+            assert!((5.0..20.0).contains(&p.lasts.as_secs_f64()), "{p:?}");
+        }
         let keys: std::collections::HashSet<&str> = first.iter().map(|t| t.key.as_str()).collect();
         assert_eq!(keys.len(), first.len(), "one key per transfer");
         let everything: Cents = INITIAL_BALANCES.iter().map(|(_, c)| *c).sum::<Cents>()

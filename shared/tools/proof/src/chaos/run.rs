@@ -1,9 +1,10 @@
-//! The run: module 3's processes on their own Temporal server, the transfers asked for
-//! through the UI while the faults happen at their times, the late transfers; then what
-//! came out.
+//! The run: module 3's processes on their own Temporal server, talking to each other through
+//! fault proxies, the transfers asked for through the UI while the kills, the restart and the
+//! outages happen at their times, the late transfers; then what came out.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -12,9 +13,36 @@ use temporalio_client::Client;
 use testkit::{TempDir, TestServer, free_port};
 
 use super::faults::Restartable;
-use super::plan::{Fault, schedule};
+use super::outages::{Outages, Proxies};
+use super::plan::{Fault, outage_lanes, schedule};
 use super::transfers::Driver;
-use super::{ChaosConfig, ChaosOutcome, FaultCounts, Planned, plan, transfers};
+use super::{ChaosConfig, ChaosOutcome, FaultCounts, Planned, plan, recovery, transfers};
+
+/// Prints what happens, with the seed and the time since the start.
+#[derive(Clone)]
+pub(super) struct Narrator {
+    seed: u64,
+    verbose: bool,
+    started: Instant,
+}
+
+impl Narrator {
+    /// A line for a human, when the run is verbose.
+    pub fn say(&self, text: &str) {
+        if self.verbose {
+            self.print(text);
+        }
+    }
+
+    /// A line for a human, always. The seed tells apart runs that print side by side.
+    pub fn print(&self, text: &str) {
+        println!("[seed {} {:6.1}s] {text}", self.seed, self.started.elapsed().as_secs_f64());
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
 
 /// The system under chaos, as it is at the moment.
 pub(super) struct Scene {
@@ -35,21 +63,19 @@ pub(super) struct Scene {
     pub ids: BTreeMap<String, usize>,
     pub late_started: bool,
     pub counts: FaultCounts,
+    /// The partitions and the full disk, which the kills and the restart must know about.
+    pub outages: Arc<Outages>,
     config: ChaosConfig,
-    started: Instant,
+    narrator: Narrator,
 }
 
 impl Scene {
-    /// A line for a human, with the time since the start, when the run is verbose.
     pub fn say(&self, text: &str) {
-        if self.config.verbose {
-            self.print(text);
-        }
+        self.narrator.say(text);
     }
 
-    /// A line for a human, always. The seed tells apart runs that print side by side.
     pub fn print(&self, text: &str) {
-        println!("[seed {} {:6.1}s] {text}", self.config.seed, self.started.elapsed().as_secs_f64());
+        self.narrator.print(text);
     }
 
     /// Transfers the UI has confirmed so far.
@@ -85,10 +111,11 @@ impl Scene {
 }
 
 /// Runs the whole scenario on its own Temporal server, with module 3's account API, UI and
-/// worker as processes of their own.
+/// worker as processes of their own, each talking to the others through a fault proxy.
 pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
-    let started = Instant::now();
+    let narrator = Narrator { seed: config.seed, verbose: config.verbose, started: Instant::now() };
     let faults = schedule(config);
+    let [worker_lane, ui_lane] = outage_lanes(config);
     let binary = crate::binaries::module03_binary()?;
 
     let dir = TempDir::new("chaos")?;
@@ -97,20 +124,33 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
     let server = TestServer::start_on_free_port(Some(db.clone()), Some(&server_log)).await?;
     let port = server.port();
     let client = server.client();
-    let (api_port, ui_port) = (free_port()?.to_string(), free_port()?.to_string());
+    let (api_port, ui_port) = (free_port()?, free_port()?.to_string());
     let api_url = format!("http://127.0.0.1:{api_port}");
     let bank_db = dir.path().join("bank.db").display().to_string();
-    let mut env = server.program_env();
-    env.push(("ACCOUNT_API_URL".into(), api_url.clone()));
+    let proxies = Proxies::start(port, api_port).await?;
+    // Each program reaches the others through its proxies (the driver and this run do not).
+    let through = |temporal: u16, bank: &str| {
+        let mut env = server.program_env();
+        env.retain(|(name, _)| name != "TEMPORAL_ADDRESS");
+        env.push(("TEMPORAL_ADDRESS".into(), format!("127.0.0.1:{temporal}")));
+        env.push(("ACCOUNT_API_URL".into(), bank.to_string()));
+        env
+    };
+    let worker_env = through(proxies.worker_server.port(), &format!("http://127.0.0.1:{}", proxies.worker_bank.port()));
+    let ui_env = through(proxies.ui_server.port(), &api_url);
 
+    let api_port = api_port.to_string();
     let account_args = ["account-api", "--port", &api_port, "--db", &bank_db];
-    let mut account_api = Restartable::new("account API", &binary, &account_args, &env, "Account API ready at");
-    let mut worker = Restartable::new("worker", &binary, &["worker"], &env, "Worker on");
-    let mut ui = Restartable::new("UI", &binary, &["ui", "--port", &ui_port], &env, "UI ready at");
+    let mut account_api =
+        Restartable::new("account API", &binary, &account_args, &server.program_env(), "Account API ready at");
+    let mut worker = Restartable::new("worker", &binary, &["worker"], &worker_env, "Worker on");
+    let mut ui = Restartable::new("UI", &binary, &["ui", "--port", &ui_port], &ui_env, "UI ready at");
     account_api.start().await?;
     worker.start().await?;
     ui.start().await?;
     let ui_url = format!("http://127.0.0.1:{ui_port}");
+    let bank = AccountClient::new(&api_url);
+    let outages = Arc::new(Outages::new(proxies, bank.clone(), client.clone(), narrator.clone()));
     let mut scene = Scene {
         port,
         db,
@@ -120,31 +160,42 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
         worker,
         account_api,
         ui,
-        bank: AccountClient::new(&api_url),
+        bank,
         driver: Driver::new(&ui_url)?,
         plan: plan(config),
         ids: BTreeMap::new(),
         late_started: false,
         counts: FaultCounts::default(),
+        outages: outages.clone(),
         config: config.clone(),
-        started,
+        narrator,
     };
     scene.bank_dice(0).await?;
     scene.print(&format!("Temporal dev server log: {}", scene.server_log.display()));
     scene.say(&format!(
         "Temporal on port {port} (database file), account API at {api_url} with Real World Mode on, UI at {ui_url}; \
-         faults at {:?}",
-        faults.iter().map(|(at, f)| (at.as_secs_f64(), *f)).collect::<Vec<_>>()
+         faults at {:?}; outages, the worker's paths {:?}, the UI's {:?}",
+        faults.iter().map(|(at, f)| (at.as_secs_f64(), *f)).collect::<Vec<_>>(),
+        worker_lane.iter().map(|o| o.outage).collect::<Vec<_>>(),
+        ui_lane.iter().map(|o| o.outage).collect::<Vec<_>>(),
     ));
 
-    // The early transfers are asked for over the whole window, so the kills land while
-    // requests are in flight.
+    // The early transfers are asked for over the whole window, so the kills and the outages
+    // land while requests are in flight.
     let (driver, plan) = (scene.driver.clone(), scene.plan.clone());
     let spread = Duration::from_secs_f64(config.fault_window_secs);
     let from = Instant::now();
-    let (early, faulted) = tokio::join!(driver.ask_early(&plan, spread), scene.inject_all(&faults, from));
+    let (early, faulted, worker_outages, ui_outages) = tokio::join!(
+        driver.ask_early(&plan, spread),
+        scene.inject_all(&faults, from),
+        outages.run_lane(worker_lane),
+        outages.run_lane(ui_lane),
+    );
     scene.ids.extend(early?.into_iter().map(|(i, id)| (id, i)));
     faulted?;
+    let mut outage_records = worker_outages?;
+    outage_records.extend(ui_outages?);
+    outage_records.sort_by_key(|record| record.began);
     if !scene.late_started && config.late_transfers > 0 {
         transfers::start_late(&mut scene).await?;
     }
@@ -159,6 +210,18 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
     scene.say("every transfer is closed");
     let (statuses, listed_twice) = transfers::temporal_statuses(&scene.client).await?;
     let ui_statuses = transfers::ui_listing(&scene.driver.http, &ui_url).await?;
+    let ids: Vec<String> = scene.ids.keys().cloned().collect();
+    let most_attempts = recovery::measure(&scene.client, &ids, &mut outage_records).await?;
+    for record in &outage_records {
+        let recovered =
+            record.recovery.map_or("no work since".into(), |r| format!("work again {:.1} s later", r.as_secs_f64()));
+        scene.say(&format!(
+            "{} at {:.1} s for {:.1} s: healed, {recovered} (from the histories)",
+            record.outage.name(),
+            record.began.as_secs_f64(),
+            record.lasted.as_secs_f64()
+        ));
+    }
     let retried_attempts =
         scene.worker.transcripts().iter().filter(|l| l.contains("failed, Temporal will retry")).count();
     let outcome = ChaosOutcome {
@@ -170,7 +233,11 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
         listed_twice,
         ui_statuses,
         faults: scene.counts,
+        outages: outage_records,
+        disk_full_refusals: scene.worker.transcripts().iter().filter(|l| l.contains(DISK_FULL_REFUSAL)).count(),
+        disk_full_said: scene.account_api.transcripts().iter().filter(|l| l.contains(DISK_FULL_SAID)).count(),
         retried_attempts,
+        most_attempts,
         resent_requests: scene.driver.resent(),
         // The UI says so when a key's transfer had been started by a request it never answered.
         answered_again: scene
@@ -179,11 +246,18 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
             .iter()
             .filter(|l| l.contains("started before with this Idempotency-Key"))
             .count(),
-        elapsed: started.elapsed(),
+        elapsed: scene.narrator.elapsed(),
     };
     drop(scene);
     Ok(outcome)
 }
+
+/// What the account API logs when its database is full (`bank::api`'s disk module), once per
+/// episode.
+const DISK_FULL_SAID: &str = "The bank's database is full";
+
+/// What a worker logs for each change refused by a full disk (the bank's 507 answer).
+const DISK_FULL_REFUSAL: &str = "answered 507";
 
 /// `<target>/chaos/temporal-seed-<seed>.log`, emptied: kept after the run, for a look.
 fn server_log_file(seed: u64) -> anyhow::Result<PathBuf> {

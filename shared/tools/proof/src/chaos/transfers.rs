@@ -119,7 +119,7 @@ pub(super) async fn start_late(scene: &mut Scene) -> anyhow::Result<Option<Strin
     Ok(first)
 }
 
-fn every_transfer() -> String {
+pub(super) fn every_transfer() -> String {
     format!("WorkflowType = '{}'", MODULE03.workflow_type)
 }
 

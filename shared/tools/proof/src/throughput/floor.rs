@@ -31,12 +31,13 @@ impl FloorWorkflow {
         let TransferInput { from_account: from, to_account: to, amount } = input;
         ctx.upsert_search_attributes([FROM_ACCOUNT.value_set(from.clone()), TO_ACCOUNT.value_set(to.clone())]);
         let id = ctx.workflow_id().to_string();
-        let from_balance = ctx.execute_activity(NoOpBank::check_balance, from.clone(), options()).await?;
+        ctx.execute_activity(NoOpBank::check_balance, from.clone(), options()).await?;
         ctx.execute_activity(NoOpBank::check_balance, to.clone(), options()).await?;
-        ctx.execute_activity(NoOpBank::withdraw, MoneyMove::new(&from, amount, &id, "withdraw"), options()).await?;
+        let withdrawal = MoneyMove::new(&from, amount, &id, "withdraw");
+        let from_new_balance = ctx.execute_activity(NoOpBank::withdraw, withdrawal, options()).await?;
         let deposit = MoneyMove::new(&to, amount, &id, "deposit");
         let to_new_balance = ctx.execute_activity(NoOpBank::deposit, deposit, options()).await?;
-        Ok(TransferResult { from_new_balance: from_balance - amount, to_new_balance })
+        Ok(TransferResult { from_new_balance, to_new_balance })
     }
 }
 

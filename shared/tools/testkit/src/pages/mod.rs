@@ -1,13 +1,18 @@
 //! The Instruqt pages as a test reads them: what a learner runs (```bash blocks), what the
-//! page says they will see (``` blocks with no language), and the code it quotes (```rust
-//! blocks, each naming its file on its first line).
+//! page says they will see (``` blocks with no language), the code it quotes (```rust
+//! blocks, each naming its file on its first line), its prose ([`prose`]) and the time it
+//! takes ([`times`]).
 
 use std::path::{Path, PathBuf};
 
+pub mod prose;
 mod snippets;
+pub mod times;
 mod walk;
 
+pub use prose::{Button, Segment, WordCount};
 pub use snippets::{Snippet, missing_snippet_lines};
+pub use times::Estimate;
 pub use walk::Walk;
 
 pub struct Page {
@@ -86,21 +91,13 @@ impl Page {
 }
 
 fn blocks(body: &str) -> Vec<Block> {
-    let mut found = Vec::new();
-    let mut open: Option<Block> = None;
-    for line in body.lines() {
-        let Some(fence) = line.trim_start().strip_prefix("```") else {
-            if let Some(block) = &mut open {
-                block.lines.push(line.to_string());
-            }
-            continue;
-        };
-        match open.take() {
-            Some(block) => found.push(block),
-            None => open = Some(Block { info: fence.trim().to_string(), lines: Vec::new() }),
-        }
-    }
-    found
+    prose::segments(body)
+        .into_iter()
+        .filter_map(|segment| match segment {
+            Segment::Block(block) => Some(block),
+            Segment::Prose(_) => None,
+        })
+        .collect()
 }
 
 /// Whether a quoted output line appears in the transcript: on one line, with runs of spaces

@@ -2,6 +2,7 @@
 //! order, and at the end every line the page quotes must have appeared in what they printed.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use super::{Page, output_seen};
 use crate::{Launch, Program, workspace_binary, workspace_test_binary};
@@ -16,6 +17,12 @@ pub struct Walk {
     rewrites: Vec<(String, String)>,
     dir: PathBuf,
     transcript: String,
+    /// The page's commands and waits are timed from here (`instruqt/page-times.json`).
+    started: Instant,
+    /// Time spent finding (and, when stale, building) test binaries: not the learner's wait.
+    building: std::time::Duration,
+    /// When each command was reached: its time runs until the next one's.
+    reached: Vec<(String, Instant)>,
 }
 
 impl Walk {
@@ -39,6 +46,9 @@ impl Walk {
             rewrites: Vec::new(),
             dir,
             transcript: String::new(),
+            started: Instant::now(),
+            building: std::time::Duration::ZERO,
+            reached: Vec::new(),
         }
     }
 
@@ -59,6 +69,7 @@ impl Walk {
             );
         };
         let index = self.next + offset;
+        self.reached.push((quoted.to_string(), Instant::now()));
         self.walked[index] = true;
         self.next = index + 1;
         self.rewritten(quoted)
@@ -96,7 +107,12 @@ impl Walk {
         let args = words.iter().position(|w| *w == "--").map_or(&[][..], |i| &words[i + 1..]);
         let launch = match words.get(..2) {
             Some(["cargo", "run"]) => Launch::new(workspace_binary(option("-p"))?),
-            Some(["cargo", "test"]) => Launch::new(workspace_test_binary(option("-p"), option("--test"))?),
+            Some(["cargo", "test"]) => {
+                let building = Instant::now();
+                let binary = workspace_test_binary(option("-p"), option("--test"))?;
+                self.building += building.elapsed();
+                Launch::new(binary)
+            }
             _ => Launch::new("bash").args(["-c", &format!("{command} {}", extra.join(" "))]),
         };
         let launch = if words.first() == Some(&"cargo") { launch.args(args).args(extra) } else { launch };
@@ -124,8 +140,20 @@ impl Walk {
         self.transcript.push('\n');
     }
 
-    /// Every command of the page was walked, and every line the page quotes was seen.
+    /// Every command of the page was walked, and every line the page quotes was seen. Prints
+    /// how long the walk's commands and waits took; `PAGE_TIMES_WRITE=1` (`scripts/page-times`)
+    /// also writes it into `instruqt/page-times.json`.
     pub fn finish(self) {
+        let seconds = (self.started.elapsed() - self.building).as_secs_f64();
+        println!(
+            "page walk {}: its commands and waits took {seconds:.1} s (not counted: {:.1} s finding built test binaries)",
+            self.page.name(),
+            self.building.as_secs_f64()
+        );
+        let ends = self.reached.iter().skip(1).map(|(_, at)| *at).chain([Instant::now()]);
+        for ((command, at), end) in self.reached.iter().zip(ends) {
+            println!("  {:6.1} s  {command}", (end - *at).as_secs_f64());
+        }
         let shown = self.page.path.display();
         let not_walked: Vec<&String> = self
             .commands
@@ -146,6 +174,9 @@ impl Walk {
             "{shown}: the page quotes lines the programs never printed: {unseen:#?}\n--- what they printed:\n{}",
             self.transcript
         );
+        if std::env::var_os("PAGE_TIMES_WRITE").is_some() {
+            super::times::record_walk(&self.page.name(), seconds);
+        }
     }
 }
 

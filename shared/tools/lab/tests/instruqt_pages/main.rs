@@ -1,7 +1,15 @@
 //! The Instruqt pages only quote what exists: every `cargo run -p PACKAGE [-- SUBCOMMAND
 //! --flags]` names a workspace package, a subcommand and flags its `--help` lists; every
 //! `scripts/...` exists; every tab's folder exists; every button points at a tab; every Rust
-//! snippet is in the file it names.
+//! snippet is in the file it names. And they fit the learner's time: [`budget`] (words),
+//! [`time`] (minutes), [`terminals`] (a free terminal for every command), [`references`]
+//! (line references, files and names), [`pictures`] (a diagram each, and a wrap-up).
+
+mod budget;
+mod pictures;
+mod references;
+mod terminals;
+mod time;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
