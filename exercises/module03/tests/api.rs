@@ -67,7 +67,7 @@ async fn a_running_transfer_reports_its_step_and_retries() -> anyhow::Result<()>
 #[tokio::test]
 async fn new_balances_are_the_banks_with_transfers_in_flight() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
-    let ui = Ui::start(&server).await?;
+    let ui = start(&server).await?;
     ui.bank_admin(json!({"enabled": true, "slow_rate": 0.0, "failure_rate": 1.0})).await?;
     let ids = [ui.transfer("account_A", "account_F", 100.0).await?, ui.transfer("account_A", "account_G", 50.0).await?];
     for id in &ids {
