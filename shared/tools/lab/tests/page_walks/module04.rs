@@ -95,6 +95,13 @@ async fn module04_page() -> anyhow::Result<()> {
         path.display().to_string()
     };
 
+    // Jerry's bank URL, as his activity code has it (read, not quoted: the test never uses it).
+    let exercise =
+        std::fs::read_to_string(workshop::paths::workspace_root().join("exercises/module04/src/activities.rs"))?;
+    let jerrys_line =
+        exercise.lines().find(|line| line.contains("AccountClient::new(\"")).context("Jerry's URL line")?;
+    let jerrys_url = jerrys_line.split('"').nth(1).context("Jerry's URL")?;
+
     // Steps 1 and 2: Jerry's version; the first transfer is stuck on his panic.
     let mut jerrys = walk.spawn(START, &ports.args())?;
     jerrys.wait_for("UI ready at").await?;
@@ -126,7 +133,7 @@ async fn module04_page() -> anyhow::Result<()> {
     let second_attempt = half_fixed.wait_for("[attempt 2] withdraw($100.00 from account_A): failed").await?;
     // Whatever answers on Jerry's port (nothing, or the lab's Temporal UI), the failure names
     // the bank the worker was given: the learner reads the URL instead of restarting a bank.
-    let workers_bank = format!("the worker's account API is http://127.0.0.1:{}, not http://localhost:8080", ports.api);
+    let workers_bank = format!("the worker's account API is http://127.0.0.1:{}, not {jerrys_url}", ports.api);
     assert!(second_attempt.contains(&workers_bank), "{second_attempt}");
     stop(&mut walk, half_fixed).await?;
     let fixed_build = workspace_binary("module04-solution")?;
@@ -134,11 +141,7 @@ async fn module04_page() -> anyhow::Result<()> {
     wait_for_status(&client, &third, WorkflowExecutionStatus::Completed).await?;
     let diff = walk.run("../../scripts/solution-diff module04", &[]).await?;
     // The diff shows Jerry's wrong URL as a line the learner removes.
-    let exercise =
-        std::fs::read_to_string(workshop::paths::workspace_root().join("exercises/module04/src/activities.rs"))?;
-    let jerrys_url =
-        exercise.lines().find(|line| line.contains("AccountClient::new(\"")).context("Jerry's URL line")?;
-    assert!(diff.contains(&format!("-{jerrys_url}")), "{diff}");
+    assert!(diff.contains(&format!("-{jerrys_line}")), "{diff}");
 
     // Step 6: the failed transfer, reset to its last workflow task, completes on the fixed code.
     walk.rewrite("<workflow-id>", &failed);
