@@ -4,8 +4,10 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::anyhow;
+use temporalio_client::tonic::Code;
 use temporalio_common::telemetry::TelemetryOptions;
 use temporalio_sdk::Worker;
+use temporalio_sdk::error::{WorkerRunError, WorkerValidationError};
 use temporalio_sdk::runtime::RuntimeOptions;
 
 use crate::logging;
@@ -43,9 +45,42 @@ pub async fn run_until_ctrl_c(worker: &mut Worker) -> anyhow::Result<()> {
         println!("\nStopping the worker gracefully (in-flight activities finish first)...");
         shutdown();
     });
-    worker.run().await?;
+    run_through_a_blip(worker).await?;
     println!("Worker stopped. Workflows it was running wait in the server for the next worker.");
     Ok(())
+}
+
+/// Runs `worker`. Before it polls, the worker asks the server about its namespace once; if
+/// the server cannot be reached at that moment (restarting, the network gone for a few
+/// seconds), it asks again, after 1, 2, 4… up to 10 s, instead of exiting: a worker started
+/// during a blip would otherwise be gone for good while the workshop says it is on. A
+/// namespace the server does not know still ends it at once.
+async fn run_through_a_blip(worker: &mut Worker) -> Result<(), WorkerRunError> {
+    let mut wait = Duration::from_secs(1);
+    loop {
+        match worker.run().await {
+            Err(WorkerRunError::Validation(WorkerValidationError::NamespaceDescribeError { source, .. }))
+                if server_unreachable(source.code()) =>
+            {
+                eprintln!(
+                    "The Temporal server did not answer while the worker started ({}); asking again in {} s.",
+                    source.message(),
+                    wait.as_secs()
+                );
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stop_requested() => return Ok(()),
+                }
+                wait = (wait * 2).min(Duration::from_secs(10));
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// The gRPC codes of a server that did not answer (rather than one that said no).
+fn server_unreachable(code: Code) -> bool {
+    matches!(code, Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled)
 }
 
 /// Runs `worker` beside `job` (a starter waiting for its result) in one process, until the
@@ -64,7 +99,7 @@ pub async fn run_beside_worker<T>(
         stop_worker(); // either way, this process is done with its worker
         outcome
     };
-    let (worker_outcome, job_outcome) = tokio::join!(worker.run(), job);
+    let (worker_outcome, job_outcome) = tokio::join!(run_through_a_blip(&mut worker), job);
     worker_outcome?;
     job_outcome.transpose()
 }
@@ -76,5 +111,19 @@ pub async fn stop_requested() {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_silent_server_is_asked_again_a_refusal_is_not() {
+        assert!(server_unreachable(Code::Unavailable), "a restarting server, a cut or a timed-out keepalive");
+        assert!(server_unreachable(Code::DeadlineExceeded));
+        assert!(!server_unreachable(Code::NotFound), "a namespace the server does not know");
+        assert!(!server_unreachable(Code::PermissionDenied));
+        assert!(!server_unreachable(Code::Unauthenticated));
     }
 }

@@ -17,6 +17,8 @@ async fn chaos(seed: u64) -> anyhow::Result<()> {
     let problems = verify(&outcome);
     assert!(problems.is_empty(), "seed {seed}: the books are off:\n{}", problems.join("\n"));
 
+    // Every program lived until the run killed it: none gave up by itself.
+    assert!(outcome.ended_by_itself.is_empty(), "seed {seed}: {:?}", outcome.ended_by_itself);
     // The faults really happened, and the run exercised both outcomes.
     assert_eq!(outcome.faults.worker_kills, 5);
     assert_eq!(outcome.faults.account_api_kills, 3);

@@ -119,6 +119,8 @@ pub(super) struct Restartable {
     ready: &'static str,
     current: Option<Program>,
     retired: Vec<Vec<String>>,
+    /// The last line of each process of it that ended before the run killed it.
+    pub ended_by_itself: Vec<String>,
 }
 
 impl Restartable {
@@ -131,6 +133,7 @@ impl Restartable {
             ready,
             current: None,
             retired: Vec::new(),
+            ended_by_itself: Vec::new(),
         }
     }
 
@@ -158,11 +161,28 @@ impl Restartable {
             return Ok(None);
         };
         let pid = program.pid();
+        self.note_if_ended(&mut program);
         program.kill().await?;
         // Reads what it printed before it died, to the end.
         program.wait_exit().await?;
         self.retired.push(program.lines());
         Ok(pid)
+    }
+
+    /// Whether the current process ended by itself (a crash, or an exit the run did not ask
+    /// for): the run would otherwise wait for work from a process that is gone.
+    pub fn check_alive(&mut self) {
+        if let Some(mut program) = self.current.take() {
+            self.note_if_ended(&mut program);
+            self.current = Some(program);
+        }
+    }
+
+    fn note_if_ended(&mut self, program: &mut Program) {
+        if program.has_exited() {
+            let last = program.lines().last().cloned().unwrap_or_default();
+            self.ended_by_itself.push(format!("{}: {last}", self.name));
+        }
     }
 
     pub fn transcripts(&self) -> Vec<String> {

@@ -97,9 +97,15 @@ impl Outages {
                 "work flows again over the healed path (seen {:.1} s after the heal)",
                 seen.as_secs_f64()
             )),
-            None => self
-                .narrator
-                .print(&format!("no sign of work over the healed path {RECOVERY_GUARD:?} after the heal; going on")),
+            None => {
+                let running = format!("{} AND ExecutionStatus = 'Running'", every_transfer());
+                let running = self.client.count_workflows(running, WorkflowCountOptions::default()).await;
+                let running = running.map_or("?".into(), |c| c.count().to_string());
+                self.narrator.print(&format!(
+                    "no sign of work over the healed path {RECOVERY_GUARD:?} after the heal ({running} transfers \
+                     still running); going on"
+                ))
+            }
         }
         Ok(OutageRecord { outage, began, lasted, healed, recovery: None })
     }

@@ -48,6 +48,8 @@ pub struct ChaosOutcome {
     pub ledger: Vec<LedgerEntry>,
     pub balances: BTreeMap<String, Cents>,
     pub faults: FaultCounts,
+    /// A program of the run that ended before the run killed it (its last line): none should.
+    pub ended_by_itself: Vec<String>,
     /// The partitions and full disks, in the order they began.
     pub outages: Vec<OutageRecord>,
     /// Changes the bank refused because its disk was full, as the workers' logs tell.
@@ -125,7 +127,7 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
          Temporal server restarted {}×{}; {}. {} failed attempts retried by Temporal (one activity took {} \
          attempts); {} requests to the UI \
          sent again with the same Idempotency-Key ({} answers dropped on purpose), {} of them for a transfer \
-         already started. Recovery (p50 / max) from each heal to the next work done over the healed path:\n{}",
+         already started.{} Recovery (p50 / max) from each heal to the next work done over the healed path:\n{}",
         outcome.ids.len(),
         outcome.elapsed.as_secs_f64(),
         outcome.count(Completed),
@@ -148,6 +150,11 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
         outcome.resent_requests,
         outcome.plan.iter().filter(|t| t.first_answer_lost).count(),
         outcome.answered_again,
+        if outcome.ended_by_itself.is_empty() {
+            String::new()
+        } else {
+            format!(" Ended by themselves: {}.", outcome.ended_by_itself.join("; "))
+        },
         recovery_table(outcome).trim_end(),
     )
 }

@@ -222,6 +222,15 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
             record.lasted.as_secs_f64()
         ));
     }
+    let mut ended_by_itself = Vec::new();
+    for process in [&mut scene.worker, &mut scene.account_api, &mut scene.ui] {
+        process.check_alive();
+        ended_by_itself.extend(process.ended_by_itself.iter().cloned());
+    }
+    // The worker's output, every process of it, kept beside the server's log for a look.
+    let worker_log = scene.server_log.with_file_name(format!("worker-seed-{}.log", config.seed));
+    std::fs::write(&worker_log, scene.worker.transcripts().join("\n"))
+        .with_context(|| format!("writing {}", worker_log.display()))?;
     let retried_attempts =
         scene.worker.transcripts().iter().filter(|l| l.contains("failed, Temporal will retry")).count();
     let outcome = ChaosOutcome {
@@ -233,6 +242,7 @@ pub async fn run(config: &ChaosConfig) -> anyhow::Result<ChaosOutcome> {
         listed_twice,
         ui_statuses,
         faults: scene.counts,
+        ended_by_itself,
         outages: outage_records,
         disk_full_refusals: scene.worker.transcripts().iter().filter(|l| l.contains(DISK_FULL_REFUSAL)).count(),
         disk_full_said: scene.account_api.transcripts().iter().filter(|l| l.contains(DISK_FULL_SAID)).count(),

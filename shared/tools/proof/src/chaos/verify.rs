@@ -204,6 +204,7 @@ mod tests {
             ledger,
             balances,
             faults: FaultCounts::default(),
+            ended_by_itself: Vec::new(),
             outages: Vec::new(),
             disk_full_refusals: 0,
             disk_full_said: 0,

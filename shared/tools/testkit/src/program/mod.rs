@@ -103,6 +103,11 @@ impl Program {
         Ok(status)
     }
 
+    /// Whether the process has ended (by itself, or killed before).
+    pub fn has_exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
     /// SIGKILL: the process dies at once, as in a crash.
     pub async fn kill(&mut self) -> anyhow::Result<()> {
         self.child.kill().await?;
