@@ -17,8 +17,6 @@ use crate::ports::{free_port, port_taken};
 
 /// How long a dev server may take to answer after launch (a guard, not a speed goal).
 const START_PATIENCE: Duration = Duration::from_secs(90);
-/// Starts on a port someone else took before the server bound it (see `ports`), at most.
-const ATTEMPTS: usize = 5;
 
 pub struct TestServer {
     child: Child,
@@ -34,6 +32,9 @@ enum LaunchError {
 }
 
 impl TestServer {
+    /// Starts on a port someone else took before the server bound it (see `ports`), at most.
+    pub const ATTEMPTS: usize = 5;
+
     /// A fresh in-memory server on a free port.
     pub async fn start() -> anyhow::Result<Self> {
         Self::start_on_free_port(None, None).await
@@ -64,8 +65,9 @@ impl TestServer {
     }
 
     /// Launches on `next_port()`, and again on the next one while the server exits at start
-    /// because a port was taken under it (at most `ATTEMPTS` times); any other failure at once.
-    async fn start_trying(
+    /// because a port was taken under it (at most [`ATTEMPTS`](Self::ATTEMPTS) times); any
+    /// other failure at once.
+    pub async fn start_trying(
         mut next_port: impl FnMut() -> anyhow::Result<u16>,
         db_file: Option<PathBuf>,
         log: Option<&Path>,
@@ -74,7 +76,7 @@ impl TestServer {
         loop {
             match Self::launch(next_port()?, db_file.clone(), log).await {
                 Ok(server) => return Ok(server),
-                Err(LaunchError::PortTaken(_)) if attempt < ATTEMPTS => attempt += 1,
+                Err(LaunchError::PortTaken(_)) if attempt < Self::ATTEMPTS => attempt += 1,
                 Err(LaunchError::PortTaken(error) | LaunchError::Other(error)) => return Err(error),
             }
         }
@@ -219,54 +221,5 @@ impl Errors {
     async fn said_at_exit(&mut self) -> String {
         let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.reader).await;
         self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The race of issue 22: the port handed to the server is taken before it binds it. It
-    /// exits at start saying so, and the harness starts it again on the next port.
-    #[tokio::test]
-    async fn a_server_whose_port_was_taken_starts_again_on_another() -> anyhow::Result<()> {
-        let taken = std::net::TcpListener::bind("127.0.0.1:0")?;
-        let taken_port = taken.local_addr()?.port();
-        let mut handed = vec![];
-        let server = TestServer::start_trying(
-            || {
-                let port = if handed.is_empty() { taken_port } else { free_port()? };
-                handed.push(port);
-                Ok(port)
-            },
-            None,
-            None,
-        )
-        .await?;
-        assert_eq!(handed.len(), 2, "one launch on the taken port, then one more: {handed:?}");
-        assert_eq!(server.port(), handed[1]);
-        tokio::net::TcpStream::connect(("127.0.0.1", server.port())).await.context("the server listens")?;
-        Ok(())
-    }
-
-    /// Taken on every try: it gives up after `ATTEMPTS` launches and says why.
-    #[tokio::test]
-    async fn a_port_taken_on_every_try_is_reported() -> anyhow::Result<()> {
-        let taken = std::net::TcpListener::bind("127.0.0.1:0")?;
-        let port = taken.local_addr()?.port();
-        let mut launches = 0;
-        let started = TestServer::start_trying(
-            || {
-                launches += 1;
-                Ok(port)
-            },
-            None,
-            None,
-        )
-        .await;
-        let error = format!("{:#}", started.err().expect("no server on a taken port"));
-        assert!(port_taken(&error), "{error}");
-        assert_eq!(launches, ATTEMPTS);
-        Ok(())
     }
 }
