@@ -84,7 +84,8 @@ fn server_unreachable(code: Code) -> bool {
 }
 
 /// Runs `worker` beside `job` (a starter waiting for its result) in one process, until the
-/// job ends or Ctrl-C; then stops the worker gracefully. `Ok(None)` means Ctrl-C came first:
+/// job ends or Ctrl-C; then stops the worker gracefully. If the worker fails first, so does
+/// this, with the worker's error. `Ok(None)` means Ctrl-C came first:
 /// the workflow goes on in the server and waits for the next worker.
 pub async fn run_beside_worker<T>(
     mut worker: Worker,
@@ -99,9 +100,19 @@ pub async fn run_beside_worker<T>(
         stop_worker(); // either way, this process is done with its worker
         outcome
     };
-    let (worker_outcome, job_outcome) = tokio::join!(run_through_a_blip(&mut worker), job);
-    worker_outcome?;
-    job_outcome.transpose()
+    let worker_run = run_through_a_blip(&mut worker);
+    tokio::pin!(worker_run, job);
+    tokio::select! {
+        worker_outcome = &mut worker_run => {
+            // A worker that failed ends the job too: it would wait for a result forever.
+            worker_outcome?;
+            job.await.transpose()
+        }
+        job_outcome = &mut job => {
+            worker_run.await?;
+            job_outcome.transpose()
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -8,6 +8,7 @@
 //!   tools run their programs with it too.
 //! - [`processes`]: other processes, from `/proc`: alive, descendants, memory, signals.
 //! - [`history`]: what happened to a workflow, read from the server.
+//! - [`proxy`]: a TCP forwarder a test can cut or blackhole (a silent partition).
 //! - [`pages`]: the Instruqt pages as a test reads them, and [`pages::Walk`], which runs a
 //!   page's commands in order and checks that what it quotes was printed.
 //! - [`browser`] (feature `browser`, on by default): a headless Chromium (Debian's chromium +
@@ -27,6 +28,7 @@ pub mod pages;
 pub mod ports;
 pub mod processes;
 mod program;
+pub mod proxy;
 mod server;
 mod services;
 mod temp_dir;

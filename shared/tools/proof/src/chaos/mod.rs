@@ -8,7 +8,7 @@
 //!   again on the same port (the account API on the same database file),
 //! - the Temporal dev server is stopped and started again on the same port and database,
 //! - the network between them fails: each program talks to the others through a fault proxy
-//!   (`proxy`) that the run cuts (connections reset, new ones refused) or blackholes (nothing
+//!   (`testkit::proxy`) that the run cuts (connections reset, new ones refused) or blackholes (nothing
 //!   carried, nobody told) for a while: the worker ↔ the Temporal server, the worker ↔ the
 //!   account API, the UI ↔ the Temporal server,
 //! - the bank's disk fills up (its database may not grow) while money moves, then frees,
@@ -27,7 +27,7 @@
 //! the histories: the next workflow task or activity completed, see `recovery`).
 //!
 //! The parts: [`plan`] (what happens, from the seed), `run` (the system and the run),
-//! `faults` (kills and the restart, one printed line each), `proxy` (the fault proxy),
+//! `faults` (kills and the restart, one printed line each), the fault proxy (`testkit::proxy`),
 //! `outages` (partitions and the full disk, one lane each for the worker's and the UI's paths),
 //! `recovery` (the recovery times), `transfers` (asking for them, listing them), [`verify`]
 //! (the books check) and `outcome` (what came out, and its summary).
@@ -36,7 +36,6 @@ mod faults;
 mod outages;
 mod outcome;
 pub mod plan;
-mod proxy;
 mod recovery;
 mod run;
 mod transfers;

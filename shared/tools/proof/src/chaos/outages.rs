@@ -12,10 +12,10 @@ use temporalio_client::{Client, WorkflowCountOptions};
 use tokio::sync::Mutex;
 
 use super::plan::PlannedOutage;
-use super::proxy::{FaultProxy, LinkState};
 use super::run::Narrator;
 use super::transfers::every_transfer;
 use super::{Link, Outage, OutageRecord};
+use testkit::proxy::{FaultProxy, LinkState};
 
 /// How long the run waits for a sign of work after a heal before it goes on anyway.
 const RECOVERY_GUARD: Duration = Duration::from_secs(90);

@@ -1,6 +1,6 @@
-//! The fault proxy: a TCP forwarder between two of the run's programs (the worker and the
-//! Temporal server, the worker and the account API, the UI and the Temporal server) that the
-//! run can break on purpose. Each link is in one of three states:
+//! The fault proxy: a TCP forwarder between two programs (in the chaos run: the worker and the
+//! Temporal server, the worker and the account API, the UI and the Temporal server) that a
+//! test can break on purpose. Each link is in one of three states:
 //!
 //! - **open**: bytes flow both ways;
 //! - **cut**: every connection is reset and new ones are refused (reset at once), as when a

@@ -1,0 +1,70 @@
+//! A worker whose first call to the server falls into a silent partition (the chaos run's
+//! seed 2: a restarted worker blackholed 0.1 s after it said "Worker on") waits for the
+//! network and then polls, instead of exiting while the workshop says it is on.
+
+use std::time::Duration;
+
+use temporalio_client::tonic::IntoRequest;
+use temporalio_client::{Client, ClientOptions, ConnectionOptions, Url};
+use temporalio_common::protos::temporal::api::enums::v1::TaskQueueType;
+use temporalio_common::protos::temporal::api::taskqueue::v1::TaskQueue;
+use temporalio_common::protos::temporal::api::workflowservice::v1::DescribeTaskQueueRequest;
+use temporalio_macros::activities;
+use temporalio_sdk::activities::{ActivityContext, ActivityError};
+use temporalio_sdk::{Worker, WorkerOptions};
+use testkit::proxy::{FaultProxy, LinkState};
+use testkit::{PATIENCE, TestServer, eventually};
+
+const TASK_QUEUE: &str = "worker-start-test";
+
+/// A worker needs something to run; nothing asks for it here.
+pub struct Idle;
+
+#[activities]
+impl Idle {
+    #[activity]
+    pub async fn idle(_ctx: ActivityContext) -> Result<(), ActivityError> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_worker_whose_first_call_is_blackholed_polls_after_the_heal() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let link = FaultProxy::start(server.port()).await?;
+    // The worker's connection, through the link, set up as the workshop's programs set theirs.
+    let mut options = ConnectionOptions::new(Url::parse(&format!("http://127.0.0.1:{}", link.port()))?).build();
+    workshop::connection::notice_silent_connections(&mut options);
+    let connection = temporal_connect::connect(options).await?;
+    let client = Client::new(connection, ClientOptions::new("default").build())?;
+    let worker =
+        Worker::new(workshop::runtime()?, client, WorkerOptions::new(TASK_QUEUE).register_activities(Idle).build())?;
+
+    // Its first call (the namespace check) goes into the hole: the keepalive gives up on it
+    // after 17 s, longer than the SDK retries one call by itself (10 s).
+    link.set(LinkState::Blackholed);
+    let healed_and_polled = async {
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        link.set(LinkState::Open);
+        eventually("the worker's pollers on its task queue, after the heal", || async {
+            (pollers(&server.client()).await > 0).then_some(())
+        })
+        .await
+    };
+    // Before, the worker's run ended at 17 s: "worker validation failed … KeepAliveTimedOut".
+    let ran = tokio::time::timeout(PATIENCE, workshop::run_beside_worker(worker, healed_and_polled)).await?;
+    assert!(ran?.is_some(), "the job ran to its end, beside a worker that kept going");
+    Ok(())
+}
+
+/// The pollers the server lists on the task queue (activities: all this worker runs).
+async fn pollers(client: &Client) -> usize {
+    let request = DescribeTaskQueueRequest {
+        namespace: "default".into(),
+        task_queue: Some(TaskQueue { name: TASK_QUEUE.into(), ..Default::default() }),
+        task_queue_type: TaskQueueType::Activity as i32,
+        ..Default::default()
+    };
+    let described = client.connection().workflow_service().describe_task_queue(request.into_request()).await;
+    described.map(|d| d.into_inner().pollers.len()).unwrap_or(0)
+}
