@@ -9,6 +9,7 @@ use temporalio_common::telemetry::TelemetryOptions;
 use temporalio_sdk::Worker;
 use temporalio_sdk::error::{WorkerRunError, WorkerValidationError};
 use temporalio_sdk::runtime::RuntimeOptions;
+use tokio::sync::watch;
 
 use crate::logging;
 
@@ -40,12 +41,14 @@ fn new_runtime() -> anyhow::Result<temporalio_sdk::Runtime> {
 /// activities finish and the server learns at once that this worker is gone.
 pub async fn run_until_ctrl_c(worker: &mut Worker) -> anyhow::Result<()> {
     let shutdown = worker.shutdown_handle();
+    let (stop, stopped) = watch::channel(false);
     tokio::spawn(async move {
         stop_requested().await;
         println!("\nStopping the worker gracefully (in-flight activities finish first)...");
+        stop.send_replace(true);
         shutdown();
     });
-    run_through_a_blip(worker).await?;
+    run_through_a_blip(worker, stopped).await?;
     println!("Worker stopped. Workflows it was running wait in the server for the next worker.");
     Ok(())
 }
@@ -54,14 +57,18 @@ pub async fn run_until_ctrl_c(worker: &mut Worker) -> anyhow::Result<()> {
 /// the server cannot be reached at that moment (restarting, the network gone for a few
 /// seconds), it asks again, after 1, 2, 4… up to 10 s, instead of exiting: a worker started
 /// during a blip would otherwise be gone for good while the workshop says it is on. A
-/// namespace the server does not know still ends it at once.
-async fn run_through_a_blip(worker: &mut Worker) -> Result<(), WorkerRunError> {
+/// namespace the server does not know still ends it at once, and so does `stopped` turning
+/// true (Ctrl-C, or the job beside it done).
+async fn run_through_a_blip(worker: &mut Worker, mut stopped: watch::Receiver<bool>) -> Result<(), WorkerRunError> {
     let mut wait = Duration::from_secs(1);
     loop {
         match worker.run().await {
             Err(WorkerRunError::Validation(WorkerValidationError::NamespaceDescribeError { source, .. }))
                 if server_unreachable(source.code()) =>
             {
+                if *stopped.borrow() {
+                    return Ok(());
+                }
                 eprintln!(
                     "The Temporal server did not answer while the worker started ({}); asking again in {} s.",
                     source.message(),
@@ -69,7 +76,7 @@ async fn run_through_a_blip(worker: &mut Worker) -> Result<(), WorkerRunError> {
                 );
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
-                    _ = stop_requested() => return Ok(()),
+                    _ = stopped.wait_for(|stopped| *stopped) => return Ok(()),
                 }
                 wait = (wait * 2).min(Duration::from_secs(10));
             }
@@ -92,15 +99,19 @@ pub async fn run_beside_worker<T>(
     job: impl Future<Output = anyhow::Result<T>>,
 ) -> anyhow::Result<Option<T>> {
     let stop_worker = worker.shutdown_handle();
+    let (stop, stopped) = watch::channel(false);
     let job = async {
         let outcome = tokio::select! {
             outcome = job => Some(outcome),
             _ = stop_requested() => None,
         };
-        stop_worker(); // either way, this process is done with its worker
+        // Either way, this process is done with its worker (also one still waiting for the
+        // server: the job may have failed because the server is gone).
+        stop.send_replace(true);
+        stop_worker();
         outcome
     };
-    let worker_run = run_through_a_blip(&mut worker);
+    let worker_run = run_through_a_blip(&mut worker, stopped);
     tokio::pin!(worker_run, job);
     tokio::select! {
         worker_outcome = &mut worker_run => {

@@ -68,3 +68,21 @@ async fn pollers(client: &Client) -> usize {
     let described = client.connection().workflow_service().describe_task_queue(request.into_request()).await;
     described.map(|d| d.into_inner().pollers.len()).unwrap_or(0)
 }
+
+/// The starter beside the worker fails (here at once, as when it cannot reach the server):
+/// the run ends with its error, even while the worker still waits for the server.
+#[tokio::test]
+async fn a_job_that_fails_while_the_server_is_gone_ends_the_run() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let worker = Worker::new(
+        workshop::runtime()?,
+        server.client(),
+        WorkerOptions::new(TASK_QUEUE).register_activities(Idle).build(),
+    )?;
+    server.shutdown().await?;
+    let job = async { anyhow::Result::<()>::Err(anyhow::anyhow!("the starter could not reach the server")) };
+    let ran = tokio::time::timeout(PATIENCE, workshop::run_beside_worker(worker, job)).await;
+    let error = format!("{:#}", ran.expect("the run ended").expect_err("the job's error"));
+    assert!(error.contains("the starter could not reach the server"), "{error}");
+    Ok(())
+}
