@@ -8,9 +8,9 @@
 //!   again on the same port (the account API on the same database file),
 //! - the Temporal dev server is stopped and started again on the same port and database,
 //! - the network between them fails: each program talks to the others through a fault proxy
-//!   (`testkit::proxy`) that the run cuts (connections reset, new ones refused) or blackholes (nothing
-//!   carried, nobody told) for a while: the worker ↔ the Temporal server, the worker ↔ the
-//!   account API, the UI ↔ the Temporal server,
+//!   (`testkit::proxy`) that the run cuts (connections reset, new ones refused) or blackholes
+//!   (nothing carried, nobody told) for a while: the worker ↔ the Temporal server, the worker
+//!   ↔ the account API, the UI ↔ the Temporal server,
 //! - the bank's disk fills up (its database may not grow) while money moves, then frees,
 //!
 //! The driver asks again, with the same key, whenever the UI was down or answered 5xx, and

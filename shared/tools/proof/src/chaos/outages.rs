@@ -9,13 +9,13 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::Context;
 use bank::AccountClient;
 use temporalio_client::{Client, WorkflowCountOptions};
+use testkit::proxy::{FaultProxy, LinkState};
 use tokio::sync::Mutex;
 
 use super::plan::PlannedOutage;
 use super::run::Narrator;
 use super::transfers::every_transfer;
 use super::{Link, Outage, OutageRecord};
-use testkit::proxy::{FaultProxy, LinkState};
 
 /// How long the run waits for a sign of work after a heal before it goes on anyway.
 const RECOVERY_GUARD: Duration = Duration::from_secs(90);
