@@ -48,7 +48,7 @@ pub async fn run_until_ctrl_c(worker: &mut Worker) -> anyhow::Result<()> {
         stop.send_replace(true);
         shutdown();
     });
-    run_through_a_blip(worker, stopped).await?;
+    run_through_a_blip(worker, stopped).await.map_err(explain)?;
     println!("Worker stopped. Workflows it was running wait in the server for the next worker.");
     Ok(())
 }
@@ -85,6 +85,23 @@ async fn run_through_a_blip(worker: &mut Worker, mut stopped: watch::Receiver<bo
     }
 }
 
+/// The SDK's error, with what to do when the namespace does not exist (the SDK says only that
+/// it "was not found or otherwise could not be described", three times over).
+fn explain(error: WorkerRunError) -> anyhow::Error {
+    match error {
+        WorkerRunError::Validation(WorkerValidationError::NamespaceDescribeError { source, namespace })
+            if source.code() == Code::NotFound =>
+        {
+            anyhow::anyhow!(
+                "The Temporal server has no namespace '{namespace}' (TEMPORAL_NAMESPACE or your Temporal profile \
+                 names it). Use one it has (the workshop's local dev server has 'default': unset \
+                 TEMPORAL_NAMESPACE), or create it: scripts/temporal operator namespace create --namespace {namespace}"
+            )
+        }
+        other => other.into(),
+    }
+}
+
 /// The gRPC codes of a server that did not answer (rather than one that said no).
 fn server_unreachable(code: Code) -> bool {
     matches!(code, Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled)
@@ -116,11 +133,11 @@ pub async fn run_beside_worker<T>(
     tokio::select! {
         worker_outcome = &mut worker_run => {
             // A worker that failed ends the job too: it would wait for a result forever.
-            worker_outcome?;
+            worker_outcome.map_err(explain)?;
             job.await.transpose()
         }
         job_outcome = &mut job => {
-            worker_run.await?;
+            worker_run.await.map_err(explain)?;
             job_outcome.transpose()
         }
     }

@@ -86,3 +86,19 @@ async fn a_job_that_fails_while_the_server_is_gone_ends_the_run() -> anyhow::Res
     assert!(error.contains("the starter could not reach the server"), "{error}");
     Ok(())
 }
+
+/// A namespace the server does not have ends the worker at once (no retry), saying what to do.
+#[tokio::test]
+async fn an_unknown_namespace_ends_the_worker_with_what_to_do() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let options = ConnectionOptions::new(Url::parse(&format!("http://{}", server.address()))?).build();
+    let client = Client::new(temporal_connect::connect(options).await?, ClientOptions::new("nope").build())?;
+    let worker =
+        Worker::new(workshop::runtime()?, client, WorkerOptions::new(TASK_QUEUE).register_activities(Idle).build())?;
+    let waits_for_the_worker = std::future::pending::<anyhow::Result<()>>();
+    let ran = tokio::time::timeout(PATIENCE, workshop::run_beside_worker(worker, waits_for_the_worker)).await;
+    let error = format!("{:#}", ran.expect("the run ended").expect_err("no such namespace"));
+    assert!(error.contains("has no namespace 'nope'"), "{error}");
+    assert!(error.contains("scripts/temporal operator namespace create --namespace nope"), "{error}");
+    Ok(())
+}
