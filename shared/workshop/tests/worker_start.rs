@@ -32,11 +32,7 @@ impl Idle {
 async fn a_worker_whose_first_call_is_blackholed_polls_after_the_heal() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let link = FaultProxy::start(server.port()).await?;
-    // The worker's connection, through the link, set up as the workshop's programs set theirs.
-    let mut options = ConnectionOptions::new(Url::parse(&format!("http://127.0.0.1:{}", link.port()))?).build();
-    workshop::connection::notice_silent_connections(&mut options);
-    let connection = temporal_connect::connect(options).await?;
-    let client = Client::new(connection, ClientOptions::new("default").build())?;
+    let client = connect(&format!("127.0.0.1:{}", link.port()), "default").await?;
     let worker =
         Worker::new(workshop::runtime()?, client, WorkerOptions::new(TASK_QUEUE).register_activities(Idle).build())?;
 
@@ -55,6 +51,15 @@ async fn a_worker_whose_first_call_is_blackholed_polls_after_the_heal() -> anyho
     let ran = tokio::time::timeout(PATIENCE, workshop::run_beside_worker(worker, healed_and_polled)).await?;
     assert!(ran?.is_some(), "the job ran to its end, beside a worker that kept going");
     Ok(())
+}
+
+/// A client of `namespace` at `address`, its connection set up as the workshop's programs set
+/// theirs (the keepalive that notices a silent connection).
+async fn connect(address: &str, namespace: &str) -> anyhow::Result<Client> {
+    let mut options = ConnectionOptions::new(Url::parse(&format!("http://{address}"))?).build();
+    workshop::connection::notice_silent_connections(&mut options);
+    let connection = temporal_connect::connect(options).await?;
+    Ok(Client::new(connection, ClientOptions::new(namespace).build())?)
 }
 
 /// The pollers the server lists on the task queue (activities: all this worker runs).
@@ -91,8 +96,7 @@ async fn a_job_that_fails_while_the_server_is_gone_ends_the_run() -> anyhow::Res
 #[tokio::test]
 async fn an_unknown_namespace_ends_the_worker_with_what_to_do() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
-    let options = ConnectionOptions::new(Url::parse(&format!("http://{}", server.address()))?).build();
-    let client = Client::new(temporal_connect::connect(options).await?, ClientOptions::new("nope").build())?;
+    let client = connect(&server.address(), "nope").await?;
     let worker =
         Worker::new(workshop::runtime()?, client, WorkerOptions::new(TASK_QUEUE).register_activities(Idle).build())?;
     let waits_for_the_worker = std::future::pending::<anyhow::Result<()>>();
