@@ -7,40 +7,13 @@
 //! - config.yml's `REPO_URL` left as the placeholder: the track's setup says so first and stops;
 //! - a VM made from the lab's baked image: the setup brings the baked tree up to date.
 
+mod stand_ins;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
+use stand_ins::{path_without, text, write_script};
 use testkit::TempDir;
-
-fn write_script(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
-
-/// A PATH of this machine's commands less `missing`, plus `stand_ins` (name, script) in front.
-fn path_without(dir: &Path, missing: &[&str], stand_ins: &[(&str, String)]) -> String {
-    let (system, own) = (dir.join("system-bin"), dir.join("bin"));
-    std::fs::create_dir_all(&system).unwrap();
-    std::fs::create_dir_all(&own).unwrap();
-    for folder in ["/usr/local/bin", "/usr/bin", "/bin"] {
-        for entry in std::fs::read_dir(folder).unwrap().flatten() {
-            let name = entry.file_name();
-            let link = system.join(&name);
-            if !missing.contains(&name.to_str().unwrap_or_default()) && !link.exists() {
-                let _ = std::os::unix::fs::symlink(entry.path(), link);
-            }
-        }
-    }
-    for (name, script) in stand_ins {
-        write_script(&own.join(name), script);
-    }
-    format!("{}:{}", own.display(), system.display())
-}
 
 /// The calls a recording stand-in made, one a line.
 fn calls(dir: &Path) -> Vec<String> {
