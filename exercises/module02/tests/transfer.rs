@@ -2,6 +2,7 @@
 //! account API, each test on its own free ports.
 
 use bank::chaos::Target;
+use bank::client::STEP_TIMEOUT;
 use bank::{Cents, EntryKind, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate};
 use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
@@ -59,6 +60,9 @@ async fn real_world_mode_completes_after_retries_with_exact_balances() -> anyhow
     let events = history::events(&server.client(), WORKFLOW_ID).await?;
     let attempts = history::activity_attempts(&events);
     assert!(attempts.iter().any(|(_, attempt)| *attempt > 1), "some step needed a retry: {attempts:?}");
+    // Each step gets the timeout the activities' bank calls stop waiting before.
+    let timeouts = history::activity_timeouts(&events);
+    assert!(timeouts.len() >= 2 && timeouts.iter().all(|(_, t)| *t == Some(STEP_TIMEOUT)), "{timeouts:?}");
     assert!(run.transcript().contains("Temporal will retry"), "{}", run.transcript());
     assert_eq!(api.balance("account_A"), Cents::dollars(900));
     assert_eq!(api.balance("account_B"), Cents::dollars(600));

@@ -4,7 +4,9 @@
 //! UI's program does whatever the lesson (bad input, Ctrl-C, a taken port, --no-worker) is
 //! tested with it, in shared/transfer-ui/tests/program.rs.
 
+use bank::client::STEP_TIMEOUT;
 use serde_json::json;
+use testkit::history;
 use testkit::{TestServer, TransferServices, eventually};
 
 const MODULE03: &str = env!("CARGO_BIN_EXE_module03");
@@ -31,6 +33,10 @@ async fn a_transfer_completes_and_shows_up_everywhere() -> anyhow::Result<()> {
 
     let listed = ui.get("/api/workflows").await?;
     assert!(listed["workflows"].as_array().unwrap().iter().any(|w| w["workflow_id"] == id.as_str()));
+
+    // Each step gets the timeout the activities' bank calls stop waiting before.
+    let timeouts = history::activity_timeouts(&history::events(&server.client(), &id).await?);
+    assert!(timeouts.len() >= 2 && timeouts.iter().all(|(_, t)| *t == Some(STEP_TIMEOUT)), "{timeouts:?}");
     Ok(())
 }
 

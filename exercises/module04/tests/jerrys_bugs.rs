@@ -1,6 +1,7 @@
 //! Module 4's lesson with real processes: Jerry's worker leaves transfers stuck without
 //! moving money; the fixed worker finishes every one of them exactly once.
 
+use bank::client::STEP_TIMEOUT;
 use bank::{Cents, EntryKind, RealWorldModeSettings, RealWorldModeUpdate};
 use contract::TransferInput;
 use temporalio_client::{Client, UntypedWorkflow, WorkflowDescribeOptions, WorkflowExecutionStatus};
@@ -140,6 +141,9 @@ async fn with_the_workflow_fixed_a_failing_withdraw_is_retried_until_it_works() 
     assert_eq!(api.balance("account_I"), Cents::dollars(600));
     let events = history::events(&client, &id).await?;
     assert!(history::count(&events, Event::WorkflowTaskFailed) >= 2, "the history keeps Jerry's failures");
+    // Each step of the fixed workflow gets the timeout the activities' bank calls stop waiting before.
+    let timeouts = history::activity_timeouts(&events);
+    assert!(timeouts.len() >= 2 && timeouts.iter().all(|(_, t)| *t == Some(STEP_TIMEOUT)), "{timeouts:?}");
     fixed_worker.interrupt()?;
     Ok(())
 }

@@ -37,14 +37,10 @@ async fn a_call_elsewhere_names_the_workers_account_api() {
     assert!(error.to_string().starts_with(&named), "{error}");
 }
 
+/// The workflows give each step STEP_TIMEOUT (asserted on the histories of real transfers in
+/// the tests of module 2, module 3 and module 4's fix): a call that gets no answer fails with
+/// its own message ("did not answer within 8s") before the step times out.
 #[test]
 fn an_activity_call_stops_waiting_before_its_step_times_out() {
     assert!(ACTIVITY_CALL_TIMEOUT < STEP_TIMEOUT);
-    // Each workflow gives its steps STEP_TIMEOUT, written out in the lesson's code.
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let written = format!("start_to_close_timeout(Duration::from_secs({}))", STEP_TIMEOUT.as_secs());
-    for module in ["exercises/module02", "exercises/module03", "exercises/module04", "solutions/module04"] {
-        let workflow = std::fs::read_to_string(root.join(module).join("src/workflow.rs")).unwrap();
-        assert!(workflow.contains(&written), "{module}'s steps are not given {written}");
-    }
 }

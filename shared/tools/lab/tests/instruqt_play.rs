@@ -4,8 +4,10 @@
 //! steps in between. Instruqt's part is played by:
 //!
 //! - a clean environment, as config.yml gives one: a private HOME (so `~/.bashrc` is the
-//!   test's), a private environment file, Temporal on free loopback ports, no code-server
-//!   (`LAB_SKIP_CODE_SERVER=1`; `code_server_service` pins its unit);
+//!   test's), a private environment file, Temporal on free loopback ports;
+//! - a `code-server` on PATH that answers and serves nothing, and in the sandbox's copy of the
+//!   workshop a `scripts/code-server-service` that records how it was started (the real one's
+//!   unit is pinned by `code_server_is_an_https_systemd_unit`);
 //! - a `fail-message` on PATH that records what it is given and prints `FAIL: ` as Instruqt's does;
 //! - a `cargo` on PATH that records every call. During setup it "builds" a package by linking the
 //!   binary this test run built (a real cold build of the copy takes many minutes) and runs
@@ -14,10 +16,12 @@
 //!
 //! Needs the workspace's binaries: `cargo build --workspace --bins` (or `./scripts/test`).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
+use testkit::pages::Page;
 use testkit::{Program, TempDir, eventually, free_port};
 
 mod common;
@@ -41,10 +45,16 @@ impl Sandbox {
         for part in ["Cargo.toml", "scripts", "exercises", "solutions"] {
             copy_tree(&root.join(part), &workshop_dir.join(part))?;
         }
+        let code_server_calls = dir.path().join("code-server-service-calls").display().to_string();
+        write_script(
+            &workshop_dir.join("scripts/code-server-service"),
+            &format!("#!/bin/bash\necho \"CODE_SERVER_PORT=${{CODE_SERVER_PORT-}} $*\" >>'{code_server_calls}'\n"),
+        )?;
         let bin = dir.path().join("bin");
         std::fs::create_dir_all(&bin)?;
         write_script(&bin.join("cargo"), &cargo_shim(dir.path())?)?;
         write_script(&bin.join("fail-message"), &fail_message_shim(dir.path()))?;
+        write_script(&bin.join("code-server"), "#!/bin/bash\necho 4.0.0-stand-in\n")?;
         let cli = workshop::cli_tool::find_or_install()?;
         let path = format!("{}:{}:/usr/local/bin:/usr/bin:/bin", bin.display(), cli.parent().unwrap().display());
         let (port, ui_port) = (free_port()?, free_port()?);
@@ -63,7 +73,6 @@ impl Sandbox {
             ("TEMPORAL_IP", "127.0.0.1".into()),
             ("TEMPORAL_PORT", port.to_string()),
             ("TEMPORAL_UI_PORT", ui_port.to_string()),
-            ("LAB_SKIP_CODE_SERVER", "1".into()),
             ("ACCOUNT_API_URL", format!("http://127.0.0.1:{}", free_port()?)),
             ("TRANSFER_UI_URL", format!("http://127.0.0.1:{}", free_port()?)),
             ("LAB_LISTEN_HOST", "127.0.0.1".into()),
@@ -157,12 +166,20 @@ impl Sandbox {
         Ok(())
     }
 
-    /// Environment for a learner's program in a terminal of the lab.
-    fn learner_env(&self) -> Vec<(String, String)> {
-        vec![
-            ("TEMPORAL_ADDRESS".into(), self.temporal_address.clone()),
-            ("TEMPORAL_NAMESPACE".into(), "default".into()),
-        ]
+    /// Environment for a learner's program in a terminal of the lab: what a terminal's shell
+    /// has after reading `~/.bashrc`, as the track's setup left it.
+    fn learner_env(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let names = ["TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "ALLOWED_HOSTS"];
+        let values: Vec<String> = names.iter().map(|name| format!("\"${name}\"")).collect();
+        let script = format!(". \"$HOME/.bashrc\" && printf '%s\\0' {}", values.join(" "));
+        let output = std::process::Command::new("bash")
+            .args(["-c", &script])
+            .env_clear()
+            .envs(self.env.iter().map(|(n, v)| (n, v)))
+            .output()?;
+        anyhow::ensure!(output.status.success(), "a terminal's shell: {}", text(&output));
+        let values = String::from_utf8(output.stdout)?;
+        Ok(names.iter().map(|name| name.to_string()).zip(values.split('\0').map(str::to_string)).collect())
     }
 }
 
@@ -260,9 +277,19 @@ async fn track_setup(sandbox: &Sandbox, marker_after: Duration) -> anyhow::Resul
         let waited = said.split("(waited ").nth(1).and_then(|rest| rest.split('s').next()?.parse::<u64>().ok());
         assert!(waited.is_some_and(|secs| secs > 0), "the setup says it waited for the marker: {said}");
     }
-    // The lab's terminals read its environment.
-    let bashrc = std::fs::read_to_string(sandbox.path("home/.bashrc"))?;
-    assert!(bashrc.contains("failure-proof-rust.sh"), "{bashrc}");
+    // The lab's terminals read its environment: the dev server the setup started.
+    let env = sandbox.learner_env()?;
+    let address = env.iter().find(|(name, _)| name == "TEMPORAL_ADDRESS").map(|(_, value)| value.as_str());
+    assert_eq!(address, Some(sandbox.temporal_address.as_str()), "a terminal's TEMPORAL_ADDRESS: {env:?}");
+    // code-server is started on the port of the pages' VS Code tab, which Instruqt's proxy
+    // reaches over HTTPS (a port whose number contains 443).
+    let started = std::fs::read_to_string(sandbox.path("code-server-service-calls"))?;
+    let https_tabs = pages_https_tab_ports();
+    assert!(!https_tabs.is_empty(), "the pages have a VS Code tab");
+    let workshop_dir = sandbox.var("WORKSHOP_DIR");
+    for port in https_tabs {
+        assert_eq!(started, format!("CODE_SERVER_PORT={port} {workshop_dir}\n"), "code-server for the tab on {port}");
+    }
     // The background build (the checks first, then the later modules) ends before any check,
     // so it is no check's cargo; it built the checks as they are run.
     let done = sandbox.path("workshop/.lab/done");
@@ -278,7 +305,7 @@ async fn a_learner_plays_the_track_as_instruqt_runs_it() -> anyhow::Result<()> {
     let _one_at_a_time = SERIAL.lock().await;
     let sandbox = Sandbox::new()?;
     track_setup(&sandbox, Duration::from_secs(3)).await?;
-    let env = sandbox.learner_env();
+    let env = sandbox.learner_env()?;
 
     // Module 1: a workflow whose worker is stopped half-way and started again.
     sandbox.setup("01-crash-proof/setup-workshop-host").await?;
@@ -313,6 +340,7 @@ async fn a_learner_plays_the_track_as_instruqt_runs_it() -> anyhow::Result<()> {
     std::fs::copy(testkit::workspace_binary("module03")?, &module03)?;
     let mut services = Program::spawn(&module03.display().to_string(), &args, &env)?;
     services.wait_for("UI ready at").await?;
+    the_ui_serves_its_instruqt_tab(&ui_port).await?;
     let ui = format!("http://localhost:{ui_port}");
     let mut ids = Vec::new();
     for (from, to) in contract::DAILY_BATCH {
@@ -334,6 +362,31 @@ async fn a_learner_plays_the_track_as_instruqt_runs_it() -> anyhow::Result<()> {
     sandbox.check_fails("04-jerrys-bugs", "unwraps a parse").await?;
     sandbox.skip("04-jerrys-bugs").await?;
     sandbox.check_passes("04-jerrys-bugs").await
+}
+
+/// Instruqt's service tab reaches the Money Transfer UI on `port` through a proxy that passes
+/// on its own host name, `<hostname>-<port>-<participant id>.env.play.instruqt.com`. Started
+/// with a lab terminal's environment, the UI serves the tab (its page and its posts) and still
+/// refuses other names.
+async fn the_ui_serves_its_instruqt_tab(port: &str) -> anyhow::Result<()> {
+    let http = reqwest::Client::builder().no_proxy().build()?;
+    let ui = format!("http://127.0.0.1:{port}");
+    let tab_host = format!("workshop-host-{port}-a1b2c3d4e5f6.env.play.instruqt.com");
+    let page = http.get(format!("{ui}/")).header("host", &tab_host).send().await?;
+    assert_eq!(page.status(), 200, "the tab shows the page");
+    assert!(page.text().await?.contains("app.js"), "the page itself");
+    // The bank is fresh: resetting it changes nothing the lesson sees.
+    let reset = http
+        .post(format!("{ui}/api/reset"))
+        .header("host", &tab_host)
+        .header("origin", format!("https://{tab_host}"))
+        .json(&serde_json::json!({}))
+        .send()
+        .await?;
+    assert_eq!(reset.status(), 200, "the page's posts go through: {}", reset.text().await?);
+    let elsewhere = http.get(format!("{ui}/")).header("host", "evil.example").send().await?;
+    assert_eq!(elsewhere.status(), 403, "other names are still refused");
+    Ok(())
 }
 
 #[tokio::test]
@@ -424,8 +477,9 @@ fn code_server_is_an_https_systemd_unit() {
     assert_eq!(calls, "daemon-reload\nenable --now code-server.service\n");
 }
 
-/// What Instruqt reads from the track's files: the Skip button runs the solves, every tab's
-/// path starts with `/`, and a service on a port containing 443 is served over HTTPS.
+/// What Instruqt reads from the track's files: the Skip button runs the solves, and every tab's
+/// path starts with `/`. (Instruqt reaches a service on a port containing 443 over HTTPS: the
+/// track's setup starts code-server there, see `track_setup`.)
 #[test]
 fn the_track_files_meet_instruqts_rules() {
     let root = workshop::paths::workspace_root().join("instruqt");
@@ -438,20 +492,15 @@ fn the_track_files_meet_instruqts_rules() {
             tabs += 1;
             assert!(line["path:".len()..].trim().starts_with('/'), "{challenge}: a tab path starts with /: {line}");
         }
-        for line in page.lines().map(str::trim).filter(|line| line.starts_with("port:") && line.contains("443")) {
-            let port = line["port:".len()..].trim();
-            let setup = std::fs::read_to_string(root.join("../scripts/lab-setup")).unwrap();
-            assert!(setup.contains(&format!("CODE_SERVER_PORT:-{port}")), "{challenge}: who serves {port}?");
-        }
     }
     assert!(tabs >= 8, "found {tabs} tab paths");
-    let readme = std::fs::read_to_string(root.join("../README.md")).unwrap();
-    let config = std::fs::read_to_string(root.join("config.yml")).unwrap();
-    assert!(
-        config.contains("PLACEHOLDER") && config.contains("REPO_URL:"),
-        "config.yml's REPO_URL is a marked placeholder"
-    );
-    for field in ["`REPO_URL`", "`developers`", "instruqt track push"] {
-        assert!(readme.contains(field), "README.md says to fill {field}");
-    }
+}
+
+/// The ports of the pages' service tabs that Instruqt's proxy reaches over HTTPS: those whose
+/// number contains 443.
+fn pages_https_tab_ports() -> BTreeSet<String> {
+    let pages = Page::all();
+    let ports =
+        pages.iter().flat_map(|page| page.front_matter.lines().filter_map(|line| line.trim().strip_prefix("port:")));
+    ports.map(|port| port.trim().to_string()).filter(|port| port.contains("443")).collect()
 }

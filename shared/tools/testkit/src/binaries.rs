@@ -52,6 +52,19 @@ pub fn workspace_test_binary(package: &str, test: &str) -> anyhow::Result<String
 pub fn cargo() -> std::process::Command {
     let mut command = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command.current_dir(workshop::paths::workspace_root());
+    without_test_variables(&mut command);
+    command
+}
+
+/// The workshop's `scripts/NAME`, run as a learner runs it: without the variables cargo sets
+/// for a test process (see [`cargo`]), which a script's own `cargo run` would pass on.
+pub fn script(name: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(workshop::paths::workspace_root().join("scripts").join(name));
+    without_test_variables(&mut command);
+    command
+}
+
+fn without_test_variables(command: &mut std::process::Command) {
     for (name, _) in std::env::vars_os() {
         let Some(name) = name.to_str() else { continue };
         let set_for_tests = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_"]
@@ -62,5 +75,4 @@ pub fn cargo() -> std::process::Command {
             command.env_remove(name);
         }
     }
-    command
 }

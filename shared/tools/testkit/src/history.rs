@@ -41,6 +41,20 @@ pub fn activity_attempts(events: &[HistoryEvent]) -> Vec<(String, i32)> {
         .collect()
 }
 
+/// For each activity the workflow scheduled, its type and the start-to-close timeout it gave.
+pub fn activity_timeouts(events: &[HistoryEvent]) -> Vec<(String, Option<std::time::Duration>)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.attributes {
+            Some(Attributes::ActivityTaskScheduledEventAttributes(a)) => Some((
+                a.activity_type.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+                a.start_to_close_timeout.and_then(|d| std::time::Duration::try_from(d).ok()),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The messages of the workflow task failures in the history, oldest first.
 pub fn workflow_task_failures(events: &[HistoryEvent]) -> Vec<String> {
     events
