@@ -3,8 +3,9 @@
 //! the same ports, the bank on the same database), the Temporal server restarted once, the
 //! bank failing and losing responses after committing; each of the three links (worker ↔
 //! server, worker ↔ bank, UI ↔ server) cut once and blackholed once, the bank's disk full for
-//! a while. Afterwards the books must be exact, each key must have started one workflow, and
-//! work must have flowed again after every heal. A few seeds; each runs on its own server.
+//! a while. Afterwards the books must be exact (the run's probe transfers included), each key
+//! must have started one workflow, and work must have crossed every healed path (the run
+//! itself fails, with the evidence, when it does not). A few seeds; each runs on its own server.
 
 use proof::chaos::{ChaosConfig, Outage, run, summary, verify};
 use temporalio_client::WorkflowExecutionStatus;
@@ -28,15 +29,17 @@ async fn chaos(seed: u64) -> anyhow::Result<()> {
         let happened = outcome.outages.iter().filter(|o| o.outage == *outage).count();
         assert_eq!(happened, *times, "{}", outage.name());
     }
+    // Each heal was followed by work over the healed path (a probe made sure there was some).
     for record in &outcome.outages {
         assert!(record.recovery.is_some(), "no work after {} healed: {record:?}", record.outage.name());
     }
+    assert!(outcome.probes() >= outcome.outages.len(), "a probe after each heal");
     // The full disk refused changes, and the account API said so once, not once per refusal
     // (once more only if it was killed and restarted while the disk was full).
     assert!(outcome.disk_full_refusals > 0, "the full disk refused no change");
     assert!(outcome.disk_full_said >= 1, "the account API never said its disk was full");
     assert!(outcome.disk_full_said <= config.outages[&Outage::DiskFull] + config.account_api_kills);
-    assert_eq!(outcome.ids.len(), 200);
+    assert_eq!(outcome.planned_transfers(), 200);
     let overdrafts = outcome.plan.iter().filter(|t| t.overdraft).count();
     assert!(overdrafts > 0, "the plan has transfers above the balance");
     assert!(outcome.count(WorkflowExecutionStatus::Failed) >= overdrafts);

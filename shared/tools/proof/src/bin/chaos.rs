@@ -69,13 +69,13 @@ struct Args {
     #[arg(long, default_value_t = by_default(Outage::DiskFull))]
     disk_fulls: usize,
     /// Share of committed bank changes whose response is lost.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = ChaosConfig::new(0).lost_response_rate)]
     lost_response_rate: f64,
     /// Share of bank changes that fail with 500 before anything happens.
-    #[arg(long, default_value_t = 0.15)]
+    #[arg(long, default_value_t = ChaosConfig::new(0).failure_rate)]
     failure_rate: f64,
     /// Share of bank changes that hang for --slow-secs, then 504.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = ChaosConfig::new(0).slow_rate)]
     slow_rate: f64,
     #[arg(long, default_value_t = 1)]
     slow_secs: u64,
@@ -170,7 +170,7 @@ fn table(rows: &[Row]) -> String {
     let mut text = format!(
         "Measured by `scripts/chaos{} --record` (module 3's {profile} build; 2 cores; seeds one after another). \
          Recovery: from the heal to the next work done over the healed path, read from the histories (p50 / max \
-         when an outage happened more than once).\n\n| Seed | Transfers (completed / failed) | Kills, restarts |",
+         when an outage happened more than once).\n\n| Seed | Transfers + probes (completed / failed) | Kills, restarts |",
         rows.iter().map(|row| format!(" --seed {}", row.seed)).collect::<String>()
     );
     for kind in &kinds {
@@ -183,9 +183,10 @@ fn table(rows: &[Row]) -> String {
         let (o, f) = (&row.outcome, &row.outcome.faults);
         write!(
             text,
-            "| {} | {} ({} / {}) | worker {}×, API {}×, UI {}×, server {}× |",
+            "| {} | {} + {} probes ({} / {}) | worker {}×, API {}×, UI {}×, server {}× |",
             row.seed,
-            o.ids.len(),
+            o.planned_transfers(),
+            o.probes(),
             o.count(Completed),
             o.count(Failed),
             f.worker_kills,
@@ -202,7 +203,15 @@ fn table(rows: &[Row]) -> String {
             }
         }
         let books = if row.problems == 0 { "exact".to_string() } else { format!("{} problems", row.problems) };
-        writeln!(text, " {books} | {:.0} s | {} → {} |", o.elapsed.as_secs_f64(), row.load.0, row.load.1).unwrap();
+        writeln!(
+            text,
+            " {books} | {:.0} s ({:.0} s storm) | {} → {} |",
+            o.elapsed.as_secs_f64(),
+            o.storm_ended.as_secs_f64(),
+            row.load.0,
+            row.load.1
+        )
+        .unwrap();
     }
     text
 }

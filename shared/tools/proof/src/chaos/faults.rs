@@ -6,23 +6,35 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use temporalio_client::Client;
-use testkit::{Program, TestServer};
+use testkit::TestServer;
 
+use super::outages::Side;
 use super::plan::Fault;
-use super::run::Scene;
-use super::transfers;
+use super::restartable::Restartable;
+use super::scene::Scene;
 
 impl Scene {
+    /// The faults, each at its time counted from `from`.
+    pub(super) async fn inject_all(&mut self, faults: &[(Duration, Fault)], from: Instant) -> anyhow::Result<()> {
+        for (number, (at, fault)) in faults.iter().enumerate() {
+            tokio::time::sleep_until((from + *at).into()).await;
+            self.inject(*fault, number + 1, faults.len()).await?;
+        }
+        Ok(())
+    }
+
     /// Injects fault `number` of `total`, and waits until the system can take the next one.
-    pub(super) async fn inject(&mut self, fault: Fault, number: usize, total: usize) -> anyhow::Result<()> {
+    async fn inject(&mut self, fault: Fault, number: usize, total: usize) -> anyhow::Result<()> {
         let prefix = format!("fault {number}/{total}");
-        // Not while a partition keeps a program from the server: a restarted server, or a new
-        // worker or UI process with new connections, would hide how long a caught one stays
-        // silent (the account API's kills do not touch those paths).
+        // Not while a partition keeps the program from the server: a restarted server, or a
+        // new worker or UI process with new connections, would hide how long a caught one
+        // stays silent (the account API's kills do not touch those paths).
         let outages = self.outages.clone();
         let _alone = match fault {
+            Fault::KillWorker { .. } => Some(outages.quiet(Side::Worker).await),
+            Fault::KillUi { .. } => Some(outages.quiet(Side::Ui).await),
+            Fault::RestartServer => Some(outages.quiet(Side::Server).await),
             Fault::KillAccountApi { .. } => None,
-            _ => Some(outages.server_paths.lock().await),
         };
         let started = self.started_so_far();
         match fault {
@@ -78,8 +90,7 @@ impl Scene {
         self.server = Some(server);
         self.counts.server_restarts += 1;
         // The UI reconnects by itself: it starts the late transfers.
-        let probe =
-            transfers::start_late(self).await.context("starting transfers through the UI after the server restart")?;
+        let probe = self.start_late().await.context("starting transfers through the UI after the server restart")?;
         // Does the same worker process carry on? Proof: it runs the first step of a
         // transfer that did not exist before the restart.
         if let Some(probe) = probe
@@ -106,90 +117,6 @@ enum Process {
     Worker,
     AccountApi,
     Ui,
-}
-
-/// One of module 3's processes as it is at the moment (started again after each kill, with
-/// the same arguments), and the transcripts of its killed predecessors.
-pub(super) struct Restartable {
-    pub name: &'static str,
-    binary: String,
-    args: Vec<String>,
-    env: Vec<(String, String)>,
-    /// The line it prints once it serves.
-    ready: &'static str,
-    current: Option<Program>,
-    retired: Vec<Vec<String>>,
-    /// The last line of each process of it that ended before the run killed it.
-    pub ended_by_itself: Vec<String>,
-}
-
-impl Restartable {
-    pub fn new(name: &'static str, binary: &str, args: &[&str], env: &[(String, String)], ready: &'static str) -> Self {
-        Self {
-            name,
-            binary: binary.to_string(),
-            args: args.iter().map(|a| a.to_string()).collect(),
-            env: env.to_vec(),
-            ready,
-            current: None,
-            retired: Vec::new(),
-            ended_by_itself: Vec::new(),
-        }
-    }
-
-    /// Starts it, again on the same port if a killed one held it a moment ago.
-    pub async fn start(&mut self) -> anyhow::Result<()> {
-        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        let mut last = None;
-        for _ in 0..20 {
-            let mut program = Program::spawn(&self.binary, &args, &self.env)?;
-            match program.wait_for(self.ready).await {
-                Ok(_) => {
-                    self.current = Some(program);
-                    return Ok(());
-                }
-                Err(error) => last = Some(error.context(program.transcript())),
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
-        Err(last.context("no attempt made")?).with_context(|| format!("starting the {} again", self.name))
-    }
-
-    /// SIGKILLs it; returns its pid.
-    pub async fn kill(&mut self) -> anyhow::Result<Option<u32>> {
-        let Some(mut program) = self.current.take() else {
-            return Ok(None);
-        };
-        let pid = program.pid();
-        self.note_if_ended(&mut program);
-        program.kill().await?;
-        // Reads what it printed before it died, to the end.
-        program.wait_exit().await?;
-        self.retired.push(program.lines());
-        Ok(pid)
-    }
-
-    /// Whether the current process ended by itself (a crash, or an exit the run did not ask
-    /// for): the run would otherwise wait for work from a process that is gone.
-    pub fn check_alive(&mut self) {
-        if let Some(mut program) = self.current.take() {
-            self.note_if_ended(&mut program);
-            self.current = Some(program);
-        }
-    }
-
-    fn note_if_ended(&mut self, program: &mut Program) {
-        if program.has_exited() {
-            let last = program.lines().last().cloned().unwrap_or_default();
-            self.ended_by_itself.push(format!("{}: {last}", self.name));
-        }
-    }
-
-    pub fn transcripts(&self) -> Vec<String> {
-        let mut lines: Vec<String> = self.retired.iter().flatten().cloned().collect();
-        lines.extend(self.current.as_ref().map(Program::lines).unwrap_or_default());
-        lines
-    }
 }
 
 /// The same port can take a moment to be free again.

@@ -23,28 +23,38 @@
 //! received minus what it sent. One seed drives the plan, the kill times and the bank's dice,
 //! so a run can be repeated (the interleaving of concurrent requests still varies).
 //!
-//! After each outage heals, the run measures how long the system took to work again (from
-//! the histories: the next workflow task or activity completed, see `recovery`).
+//! After each outage heals, the run starts a probe transfer that must cross the healed path
+//! and waits for its work (so every outage gets its recovery time, even when the plan's
+//! transfers have all closed by then), then measures how long the system took to work again
+//! from the histories: the next workflow task or activity completed, see `recovery`. Once
+//! the storm is over the bank stops failing on purpose, so the run ends when the transfers
+//! still retrying have taken their next attempt, not when the dice allow.
 //!
-//! The parts: [`plan`] (what happens, from the seed), `run` (the system and the run),
+//! The parts: [`plan`] (what happens, from the seed), `scene` (the system: the server, the
+//! proxies, module 3's programs as `restartable` processes), `run` (storm, calm, reckoning),
 //! `faults` (kills and the restart, one printed line each), the fault proxy (`testkit::proxy`),
 //! `outages` (partitions and the full disk, one lane each for the worker's and the UI's paths),
-//! `recovery` (the recovery times), `transfers` (asking for them, listing them), [`verify`]
-//! (the books check) and `outcome` (what came out, and its summary).
+//! `probes` (the run's own transfers after each heal), `recovery` (the recovery times),
+//! `transfers` (asking for them, listing them), [`verify`] (the books check), `outcome` (what
+//! came out, and its summary) and `narrator` (the printed lines).
 
 mod faults;
+mod narrator;
 mod outages;
 mod outcome;
 pub mod plan;
+mod probes;
 mod recovery;
+mod restartable;
 mod run;
+mod scene;
 mod transfers;
 pub mod verify;
 
 use std::collections::BTreeMap;
 
 pub use outcome::{ChaosOutcome, FaultCounts, OutageRecord, p50_max, recovery_table, summary};
-pub use plan::{Link, Outage, Planned, plan};
+pub use plan::{Link, Outage, Planned, Wave, plan};
 pub use run::run;
 pub use verify::verify;
 
@@ -101,13 +111,20 @@ impl ChaosConfig {
             restart_server: true,
             outages: Self::DEFAULT_OUTAGES.into_iter().collect(),
             overdraft_share: 0.1,
-            slow_rate: 0.05,
-            failure_rate: 0.15,
-            lost_response_rate: 0.1,
+            // About one change in eight fails by the dice (slow, refused, or its answer lost
+            // after it committed). Every failure doubles Temporal's wait before the next
+            // attempt, and the outages add theirs: with one in three (as before) a change
+            // failing six times running was likely in every run, and its 32 s wait set the
+            // run's end. The outages bring failures enough.
+            slow_rate: 0.02,
+            failure_rate: 0.07,
+            lost_response_rate: 0.04,
             lost_answer_share: 0.05,
             slow_secs: 1,
-            // Long enough for the worker's outages, one after another, to find transfers moving.
-            fault_window_secs: 45.0,
+            // The kills, the restart and the transfers' requests happen in it; the outages
+            // begin in it and may go on a little after it (each waits for the one before to
+            // recover), with probes to give them work.
+            fault_window_secs: 40.0,
             verbose: false,
         }
     }

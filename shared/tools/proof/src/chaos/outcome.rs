@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use bank::{Cents, LedgerEntry};
 use temporalio_client::WorkflowExecutionStatus;
 
-use super::{Outage, Planned};
+use super::{Outage, Planned, Wave};
 
 /// One outage that happened, and how long the system took to work again after it healed.
 #[derive(Debug, Clone)]
@@ -67,12 +67,24 @@ pub struct ChaosOutcome {
     /// Of those, how many found their transfer already started (the UI had started it, then
     /// died or lost its answer) and were answered with it instead of a second start.
     pub answered_again: usize,
+    /// When the last fault was over and the last outage had recovered (since the start).
+    pub storm_ended: Duration,
     pub elapsed: Duration,
 }
 
 impl ChaosOutcome {
     pub fn count(&self, status: WorkflowExecutionStatus) -> usize {
         self.statuses.values().filter(|s| **s == status).count()
+    }
+
+    /// The transfers of the plan that were started, without the run's probes.
+    pub fn planned_transfers(&self) -> usize {
+        self.ids.values().filter(|i| self.plan[**i].wave != Wave::Probe).count()
+    }
+
+    /// The probes the run started after the heals (and while the disk was full).
+    pub fn probes(&self) -> usize {
+        self.ids.len() - self.planned_transfers()
     }
 
     /// Each kind of outage that happened, with its recovery times (sorted; `None`s last).
@@ -122,14 +134,16 @@ pub fn summary(outcome: &ChaosOutcome) -> String {
         outcome.ledger.iter().filter(|e| e.reference_id.as_deref().is_some_and(|r| r.ends_with("/refund"))).count();
     let f = &outcome.faults;
     format!(
-        "{} transfers in {:.1} s: {} completed, {} failed ({} of them overdrafts by design, {} refunded); \
-         {} ledger entries. Faults: worker SIGKILLed {}×, account API SIGKILLed {}×, UI SIGKILLed {}×, \
+        "{} transfers and {} probes in {:.1} s (the storm over after {:.1} s): {} completed, {} failed ({} of them \
+         overdrafts by design, {} refunded); {} ledger entries. Faults: worker SIGKILLed {}×, account API SIGKILLed {}×, UI SIGKILLed {}×, \
          Temporal server restarted {}×{}; {}. {} failed attempts retried by Temporal (one activity took {} \
          attempts); {} requests to the UI \
          sent again with the same Idempotency-Key ({} answers dropped on purpose), {} of them for a transfer \
          already started.{} Recovery (p50 / max) from each heal to the next work done over the healed path:\n{}",
-        outcome.ids.len(),
+        outcome.planned_transfers(),
+        outcome.probes(),
         outcome.elapsed.as_secs_f64(),
+        outcome.storm_ended.as_secs_f64(),
         outcome.count(Completed),
         outcome.count(Failed),
         overdrafts,

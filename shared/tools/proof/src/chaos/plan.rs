@@ -11,6 +11,18 @@ use transfer_ui::cli::INITIAL_BALANCES;
 
 use super::ChaosConfig;
 
+/// When a transfer is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wave {
+    /// Spread over the fault window.
+    Early,
+    /// Right after the Temporal server came back.
+    Late,
+    /// Started by the run itself when an outage heals, so that work must cross the healed path
+    /// (counted apart from the plan's transfers).
+    Probe,
+}
+
 /// One transfer of the plan.
 #[derive(Debug, Clone)]
 pub struct Planned {
@@ -19,7 +31,7 @@ pub struct Planned {
     pub amount: Cents,
     /// More than `from` can ever hold: must fail and move nothing.
     pub overdraft: bool,
-    pub late: bool,
+    pub wave: Wave,
     /// The `Idempotency-Key` the driver sends with it, every time it asks.
     pub key: String,
     /// The driver drops the UI's first answer, as a browser whose connection broke, and asks
@@ -40,7 +52,11 @@ pub fn plan(config: &ChaosConfig) -> Vec<Planned> {
                 to: accounts[to].into(),
                 amount: Cents::new(rng.random_range(1..=2_000)),
                 overdraft: rng.random::<f64>() < config.overdraft_share,
-                late: i >= config.transfers - config.late_transfers.min(config.transfers),
+                wave: if i >= config.transfers - config.late_transfers.min(config.transfers) {
+                    Wave::Late
+                } else {
+                    Wave::Early
+                },
                 key: format!("chaos-{}-{i}", config.seed),
                 first_answer_lost: false,
             }
@@ -62,6 +78,34 @@ pub fn plan(config: &ChaosConfig) -> Vec<Planned> {
     }
     transfers
 }
+/// Where the probes send their cent: from the account with the most to spare once every
+/// ordinary transfer of the plan has left it (so a probe never bounces, whatever the order of
+/// events), to the next account.
+pub fn probe_route(plan: &[Planned]) -> (String, String) {
+    let spare = |account: &str, initial: Cents| {
+        let sent: Cents = plan.iter().filter(|t| !t.overdraft && t.from == account).map(|t| t.amount).sum();
+        initial - sent
+    };
+    let richest = (0..INITIAL_BALANCES.len())
+        .max_by_key(|&i| spare(INITIAL_BALANCES[i].0, INITIAL_BALANCES[i].1))
+        .expect("module 3 has accounts");
+    let next = (richest + 1) % INITIAL_BALANCES.len();
+    (INITIAL_BALANCES[richest].0.to_string(), INITIAL_BALANCES[next].0.to_string())
+}
+
+/// Probe number `n` of seed `seed`: one cent along `route`, under a key of its own.
+pub fn probe(seed: u64, n: usize, route: &(String, String)) -> Planned {
+    Planned {
+        from: route.0.clone(),
+        to: route.1.clone(),
+        amount: Cents::new(1),
+        overdraft: false,
+        wave: Wave::Probe,
+        key: format!("chaos-{seed}-probe-{n}"),
+        first_answer_lost: false,
+    }
+}
+
 /// One fault of the schedule.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Fault {
@@ -108,30 +152,22 @@ impl Outage {
         }
     }
 
-    /// How long it lasts, at random: the silent partition of the worker 5–20 s, its cut and
-    /// the UI's partitions 2–5 s; the bank's only 1.5–3 s, while money moves. Each failed bank call
-    /// doubles Temporal's wait before the next attempt (1 s, 2 s, 4 s…), on top of Real World
-    /// Mode's failures: a longer outage adds little proof and a long tail to the run.
+    /// How long it lasts, at random: the silent partition of the worker 4–10 s (a connection
+    /// caught in it stays silent until the keepalive gives up on it, 17 s after the hole
+    /// began, whatever its length), the cuts and the UI's silent partition 1.5–4 s, the bank's
+    /// only 1.5–3 s, while money moves. Each failed bank call doubles Temporal's wait before
+    /// the next attempt (1 s, 2 s, 4 s…): a longer outage adds little proof and a long tail.
     fn length(self, rng: &mut StdRng) -> Duration {
         let secs = match self {
-            Outage::Blackhole(Link::WorkerServer) => rng.random_range(5.0..20.0),
+            Outage::Blackhole(Link::WorkerServer) => rng.random_range(4.0..10.0),
             Outage::Cut(Link::WorkerServer | Link::UiServer) | Outage::Blackhole(Link::UiServer) => {
-                rng.random_range(2.0..5.0)
+                rng.random_range(1.5..4.0)
             }
             Outage::Cut(Link::WorkerBank) | Outage::Blackhole(Link::WorkerBank) | Outage::DiskFull => {
                 rng.random_range(1.5..3.0)
             }
         };
         Duration::from_secs_f64(secs)
-    }
-
-    /// Whether it stops a program from talking to the Temporal server (the server's restart
-    /// waits for it to heal, and the other way round: the two would blur each other).
-    pub fn parts_from_server(self) -> bool {
-        matches!(
-            self,
-            Outage::Cut(Link::WorkerServer | Link::UiServer) | Outage::Blackhole(Link::WorkerServer | Link::UiServer)
-        )
     }
 
     /// Outages on the worker's paths run one after another, each after the one before has
@@ -167,7 +203,7 @@ pub(super) fn outage_lanes(config: &ChaosConfig) -> [Vec<PlannedOutage>; 2] {
             .into_iter()
             .enumerate()
             .map(|(i, outage)| {
-                let after = if i == 0 { rng.random_range(first.clone()) } else { rng.random_range(2.0..4.0) };
+                let after = if i == 0 { rng.random_range(first.clone()) } else { rng.random_range(1.0..2.5) };
                 PlannedOutage { outage, after: Duration::from_secs_f64(after), lasts: outage.length(&mut rng) }
             })
             .collect()
@@ -224,7 +260,7 @@ mod tests {
         assert!(lanes[1].iter().all(|p| p.outage.on_ui_path()) && !lanes[0].iter().any(|p| p.outage.on_ui_path()));
         let silent = Outage::Blackhole(Link::WorkerServer);
         for p in lanes[0].iter().filter(|p| p.outage == silent) {
-            assert!((5.0..20.0).contains(&p.lasts.as_secs_f64()), "{p:?}");
+            assert!((4.0..10.0).contains(&p.lasts.as_secs_f64()), "{p:?}");
         }
         let keys: std::collections::HashSet<&str> = first.iter().map(|t| t.key.as_str()).collect();
         assert_eq!(keys.len(), first.len(), "one key per transfer");
@@ -234,6 +270,20 @@ mod tests {
             let incoming: Cents = first.iter().filter(|o| !o.overdraft && o.to == t.from).map(|o| o.amount).sum();
             let initial = INITIAL_BALANCES.iter().find(|(id, _)| *id == t.from).unwrap().1;
             assert!(t.amount > initial + incoming && t.amount < everything);
+        }
+    }
+
+    #[test]
+    fn a_probe_never_bounces() {
+        for seed in 0..100 {
+            let plan = plan(&ChaosConfig::new(seed));
+            let route = probe_route(&plan);
+            let initial = INITIAL_BALANCES.iter().find(|(id, _)| *id == route.0).unwrap().1;
+            let sent: Cents = plan.iter().filter(|t| !t.overdraft && t.from == route.0).map(|t| t.amount).sum();
+            let probes: Cents = (0..100).map(|n| probe(seed, n, &route).amount).sum();
+            assert!(initial - sent > probes, "seed {seed}: {route:?} has {} to spare", initial - sent);
+            assert_ne!(route.0, route.1);
+            assert!(plan.iter().all(|t| t.key != probe(seed, 0, &route).key), "a key of its own");
         }
     }
 }

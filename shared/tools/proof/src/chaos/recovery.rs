@@ -18,7 +18,7 @@ use super::{Link, Outage, OutageRecord};
 
 /// A piece of work the server recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Work {
+pub(super) enum Work {
     WorkflowStarted,
     WorkflowTaskCompleted,
     /// An activity completed; `moves_money` for a withdrawal or deposit.
@@ -29,7 +29,7 @@ enum Work {
 
 impl Outage {
     /// Whether `work` had to cross the path this outage broke.
-    fn crossed_by(self, work: Work) -> bool {
+    pub(super) fn crossed_by(self, work: Work) -> bool {
         match self {
             Outage::Cut(Link::WorkerServer) | Outage::Blackhole(Link::WorkerServer) => {
                 matches!(work, Work::WorkflowTaskCompleted | Work::ActivityCompleted { .. })
@@ -70,7 +70,7 @@ pub(super) async fn measure(client: &Client, ids: &[String], records: &mut [Outa
 }
 
 /// The work one history records, with the server's time for each.
-fn work_in(history: &[HistoryEvent]) -> Vec<(SystemTime, Work)> {
+pub(super) fn work_in(history: &[HistoryEvent]) -> Vec<(SystemTime, Work)> {
     let activity = |scheduled: i64| {
         history.iter().find(|e| e.event_id == scheduled).and_then(|e| match &e.attributes {
             Some(Attributes::ActivityTaskScheduledEventAttributes(a)) => a.activity_type.as_ref().map(|t| &t.name),

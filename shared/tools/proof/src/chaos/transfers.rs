@@ -12,7 +12,7 @@ use futures::{StreamExt, TryStreamExt};
 use temporalio_client::{Client, WorkflowCountOptions, WorkflowExecutionStatus, WorkflowListOptions};
 
 use super::Planned;
-use super::run::Scene;
+use super::plan::Wave;
 use crate::MODULE03;
 
 /// How long one transfer may go unanswered, across all its requests: a hang guard.
@@ -47,7 +47,7 @@ impl Driver {
     /// The ordinary (not late) transfers, spread evenly over `spread`, 8 at a time; returns
     /// (index into the plan, workflow id).
     pub async fn ask_early(&self, plan: &[Planned], spread: Duration) -> anyhow::Result<Vec<(usize, String)>> {
-        let early: Vec<(usize, &Planned)> = plan.iter().enumerate().filter(|(_, t)| !t.late).collect();
+        let early: Vec<(usize, &Planned)> = plan.iter().enumerate().filter(|(_, t)| t.wave == Wave::Early).collect();
         let (from, pace) = (Instant::now(), spread.div_f64(early.len().max(1) as f64));
         futures::stream::iter(early.into_iter().enumerate())
             .map(|(n, (i, t))| async move {
@@ -59,8 +59,18 @@ impl Driver {
             .await
     }
 
+    /// The transfers of `wave`, 8 at a time, as fast as the UI takes them; returns (index into
+    /// the plan, workflow id).
+    pub async fn ask_all(&self, plan: &[Planned], wave: Wave) -> anyhow::Result<Vec<(usize, String)>> {
+        futures::stream::iter(plan.iter().enumerate().filter(|(_, t)| t.wave == wave))
+            .map(|(i, t)| async move { self.ask(t).await.map(|id| (i, id)) })
+            .buffered(8)
+            .try_collect()
+            .await
+    }
+
     /// `POST /api/transfer` with the transfer's key until the UI answers; the workflow id.
-    async fn ask(&self, t: &Planned) -> anyhow::Result<String> {
+    pub async fn ask(&self, t: &Planned) -> anyhow::Result<String> {
         let body = serde_json::json!({"from_account": t.from, "to_account": t.to, "amount": t.amount});
         let guard = Instant::now();
         let mut drop_answer = t.first_answer_lost;
@@ -99,24 +109,6 @@ impl Driver {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
-}
-
-/// The late transfers, through the UI; returns the id of the first one.
-pub(super) async fn start_late(scene: &mut Scene) -> anyhow::Result<Option<String>> {
-    let driver = scene.driver.clone();
-    let late: Vec<(usize, String)> = futures::stream::iter(scene.plan.iter().enumerate().filter(|(_, t)| t.late))
-        .map(|(i, t)| {
-            let driver = &driver;
-            async move { driver.ask(t).await.map(|id| (i, id)) }
-        })
-        .buffered(8)
-        .try_collect()
-        .await?;
-    scene.late_started = true;
-    scene.say(&format!("the UI started {} more transfers", late.len()));
-    let first = late.first().map(|(_, id)| id.clone());
-    scene.ids.extend(late.into_iter().map(|(i, id)| (id, i)));
-    Ok(first)
 }
 
 pub(super) fn every_transfer() -> String {

@@ -138,7 +138,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::chaos::{FaultCounts, Planned};
+    use crate::chaos::{FaultCounts, Planned, Wave};
 
     /// A consistent outcome of three transfers: one completed, one overdraft, one refunded.
     fn books() -> ChaosOutcome {
@@ -147,7 +147,7 @@ mod tests {
             to: to.into(),
             amount: Cents::new(cents),
             overdraft,
-            late: false,
+            wave: Wave::Early,
             key: String::new(),
             first_answer_lost: false,
         };
@@ -212,6 +212,7 @@ mod tests {
             most_attempts: 0,
             resent_requests: 0,
             answered_again: 0,
+            storm_ended: Duration::ZERO,
             elapsed: Duration::ZERO,
         }
     }
