@@ -204,14 +204,15 @@ fn challenge_scripts_without_ss_lsof_or_fuser_say_what_they_cannot_tell() {
 #[test]
 fn learner_scripts_without_ss_lsof_fuser_or_proc_say_what_is_missing() {
     let dir = TempDir::new("learner-without-ss").unwrap();
-    let root = workshop::paths::workspace_root();
     let path = path_without(&dir.path().join("path"), PORT_TOOLS, &[]);
     let held = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = held.local_addr().unwrap().port().to_string();
     let free = closed_port().to_string();
     let nowhere = format!("127.0.0.1:{free}");
+    // Without the variables cargo sets for this test: `dev-server` and `check` run cargo, and
+    // with them ring's build script would run again and all above it be rebuilt (testkit::script).
     let script = |name: &str, args: &[&str], env: &[(&str, &str)], path: &str| {
-        Command::new(root.join("scripts").join(name)).args(args).env("PATH", path).envs(env.iter().copied()).output()
+        testkit::script(name).args(args).env("PATH", path).envs(env.iter().copied()).output()
     };
     let run = |name: &str, args: &[&str], env: &[(&str, &str)], path: &str| {
         let output = script(name, args, env, path).unwrap();
