@@ -2,7 +2,7 @@
 //! Temporal server, free ports and a temporary bank: the transfer workflow's result, its Query
 //! (the step it is on, the retries) and its search attributes (an account's history). What the
 //! UI's program does whatever the lesson (bad input, Ctrl-C, a taken port, --no-worker) is
-//! tested with it, in shared/transfer-ui/tests/program.rs.
+//! tested with it, in shared/transfer-ui/tests/all/program.rs.
 
 use bank::client::STEP_TIMEOUT;
 use serde_json::json;
