@@ -24,6 +24,28 @@ pub fn database_pragma_args() -> Vec<String> {
     DATABASE_PRAGMAS.iter().flat_map(|pragma| ["--sqlite-pragma".to_string(), pragma.to_string()]).collect()
 }
 
+/// The longest Temporal waits before it tries a failing workflow task again. Each attempt of
+/// a task that keeps failing (module 4's panic) waits a little longer than the one before;
+/// the server's default cap is 10 minutes, so a learner who took a few minutes to find the
+/// bug could restart the fixed worker and see nothing move for minutes. The workshop's dev
+/// servers wait at most this long: a stuck transfer takes its next step within 10 s (the
+/// workflow task's timeout) plus this of the fixed worker's start. A real cluster keeps its
+/// own setting; there, `temporal workflow reset` runs a stuck workflow at once.
+pub const WORKFLOW_TASK_RETRY_MAX_INTERVAL: &str = "20s";
+
+/// What every dev server of the workshop starts with, the learner's and the tests' alike:
+/// the Keyword search attributes modules 3 and 4 set, the database settings when it has a
+/// file ([`database_pragma_args`]), and [`WORKFLOW_TASK_RETRY_MAX_INTERVAL`].
+pub fn workshop_server_args() -> Vec<String> {
+    let mut args: Vec<String> = SEARCH_ATTRIBUTES
+        .iter()
+        .flat_map(|name| ["--search-attribute".to_string(), format!("{name}=Keyword")])
+        .collect();
+    args.push("--dynamic-config-value".into());
+    args.push(format!("history.workflowTaskRetryMaxInterval=\"{WORKFLOW_TASK_RETRY_MAX_INTERVAL}\""));
+    args
+}
+
 /// How to run the dev server. The defaults are the workshop's fixed local ports.
 #[derive(Debug, Clone)]
 pub struct DevServer {
@@ -112,9 +134,7 @@ impl DevServer {
             Some(ui_port) => command.args(["--ui-port", &ui_port.to_string()]),
             None => command.arg("--headless"),
         };
-        for name in SEARCH_ATTRIBUTES {
-            command.args(["--search-attribute", &format!("{name}=Keyword")]);
-        }
+        command.args(workshop_server_args());
         command.stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log);
         // A new session (and process group). SAFETY: setsid() is async-signal-safe and
         // touches no memory of this process.

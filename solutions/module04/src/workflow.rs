@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use contract::{Balances, FROM_ACCOUNT, MoneyMove, Step, TO_ACCOUNT, TransferInput, TransferResult, TransferState};
-use temporalio_common::ActivityDefinition;
 use temporalio_common::data_converters::TemporalDeserializable;
+use temporalio_common::{ActivityDefinition, RetryPolicy};
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{ActivityExecutionError, ActivityOptions, ApplicationFailure, WorkflowContext};
 use temporalio_sdk::{WorkflowContextView, WorkflowResult};
@@ -71,8 +71,10 @@ where
     outcome
 }
 
-/// Each step may take 10 s; Temporal's default retry policy retries it until it succeeds
-/// or the activity says a retry cannot help.
+/// Each attempt of a step may take 10 s. Temporal retries a failed step until it succeeds or
+/// the activity says a retry cannot help, waiting longer after each failure (1 s, 2 s, 4 s…),
+/// here never more than 10 s: someone is watching the transfer, and a fix should show at once.
 fn step_options() -> ActivityOptions {
-    ActivityOptions::start_to_close_timeout(Duration::from_secs(10))
+    let retries = RetryPolicy::builder().maximum_interval(Duration::from_secs(10)).build();
+    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(10)).retry_policy(retries).build()
 }

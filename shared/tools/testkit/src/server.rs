@@ -96,9 +96,8 @@ impl TestServer {
             // The same database settings as the workshop's own dev server.
             command.arg("--db-filename").arg(db).args(workshop::dev_server::database_pragma_args());
         }
-        for name in workshop::SEARCH_ATTRIBUTES {
-            command.args(["--search-attribute", &format!("{name}=Keyword")]);
-        }
+        // The same search attributes and settings as the workshop's own dev server.
+        command.args(workshop::dev_server::workshop_server_args());
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
