@@ -180,8 +180,9 @@ async fn module04(settings: &Settings, client: &Client) -> anyhow::Result<Verdic
         let stuck = resets::stuck_on_workflow_task(client, MODULE04_TYPE).await?;
         if !stuck.is_empty() {
             problem.push_str(
-                " Their workflow task has been failing for a while, so the next attempt may be minutes away (Temporal \
-                 waits longer each time, up to 10 minutes). To run one now on the fixed code, reset it:",
+                " Their workflow task keeps failing: once the fixed worker runs, each takes its next step within 30 s \
+                 on the workshop's dev server (Temporal waits longer before each attempt; a server's default waits \
+                 up to 10 minutes). To run one now on the fixed code, reset it:",
             );
             for id in &stuck {
                 problem.push_str(&format!("\n    {}", reset_command(id, "LastWorkflowTask")));
@@ -255,25 +256,22 @@ pub fn jerrys_bugs(settings: &Settings) -> Vec<String> {
     let activities_file = settings.source("exercises/module04/src/activities.rs");
     if unwraps_a_parse(&std::fs::read_to_string(&workflow_file).unwrap_or_default()) {
         bugs.push(format!(
-            "{} still unwraps a parse of the account number (Jerry's fraud screening, right after the first \
-             balance check). Accounts are named like account_A, so the parse fails and the workflow code panics \
-             on every try. Remove the screening, or treat an account without a number as not on the watch list \
-             (returning an Err instead would fail the stuck transfers for good).",
+            "{} still has Jerry's workflow bug: the workflow code panics right after the first balance check, on \
+             every try (the worker prints PANIC, the card says Workflow code failing). Steps 2 and 3 of the page.",
             crate::settings::shown(settings, &workflow_file)
         ));
     }
     if returns_a_parse_error(&std::fs::read_to_string(&workflow_file).unwrap_or_default()) {
         bugs.push(format!(
-            "{} returns an error when the account name holds no number (a `?` after the parse, as in Jerry's \
-             hot fix): every transfer fails there, for good. Remove the screening, or treat an account without a \
-             number as not on the watch list.",
+            "{} returns an error where Jerry's code panicked (as his hot fix does): every transfer fails there, \
+             for good. The transfers need code that gets past that point with neither a panic nor an error.",
             crate::settings::shown(settings, &workflow_file)
         ));
     }
     if calls_jerrys_bank(&std::fs::read_to_string(&activities_file).unwrap_or_default()) {
         bugs.push(format!(
-            "The withdraw activity in {} still calls http://localhost:8080, Jerry's local bank. Use the account \
-             API the worker was given (`self.bank`), like check_balance and deposit do.",
+            "{} still has Jerry's activity bug: every withdrawal fails, attempt after attempt (a card's last \
+             failure and the Temporal UI's Pending Activities say why). Step 4 of the page.",
             crate::settings::shown(settings, &activities_file)
         ));
     }
@@ -332,7 +330,7 @@ mod tests {
     #[test]
     fn finds_a_parse_error_handed_to_the_question_mark() {
         let hot_fix = std::fs::read_to_string(
-            workshop::paths::workspace_root().join("shared/tools/lab/examples/jerrys_hot_fix/workflow.rs"),
+            workshop::paths::workspace_root().join("exercises/module04/examples/jerrys_hot_fix/workflow.rs"),
         )
         .unwrap();
         assert!(returns_a_parse_error(&hot_fix), "Jerry's hot fix");

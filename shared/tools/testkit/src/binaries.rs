@@ -22,6 +22,18 @@ pub fn workspace_binary(name: &str) -> anyhow::Result<String> {
     Ok(path.display().to_string())
 }
 
+/// The example `name` of a workspace package (module 4's `jerrys_hot_fix`), as `cargo test
+/// --workspace` built it (it builds every package's examples).
+pub fn workspace_example(name: &str) -> anyhow::Result<String> {
+    let path = target_dir().join("debug/examples").join(name);
+    anyhow::ensure!(
+        path.is_file(),
+        "{} is missing: run the tests with `./scripts/test` (all packages), or `cargo build --examples` first",
+        path.display()
+    );
+    Ok(path.display().to_string())
+}
+
 /// The test binary `test` of workspace package `package` (e.g. module04's `replay`), as
 /// `cargo test --workspace` built it: cargo names test binaries with a hash, and two packages
 /// can have tests of the same name. Asking the same feature resolution (`--workspace`) finds

@@ -34,7 +34,7 @@ mod services;
 mod temp_dir;
 
 pub use account_api::TestAccountApi;
-pub use binaries::{cargo, script, target_dir, workspace_binary, workspace_test_binary};
+pub use binaries::{cargo, script, target_dir, workspace_binary, workspace_example, workspace_test_binary};
 pub use eventually::eventually;
 pub use ports::free_port;
 pub use processes::Memory;

@@ -9,7 +9,7 @@ fn the_hot_fix_is_the_exercise_workflow_plus_one_change() {
     let root = workshop::paths::workspace_root();
     let changed = changed_lines(
         &root.join("exercises/module04/src/workflow.rs"),
-        &root.join("shared/tools/lab/examples/jerrys_hot_fix/workflow.rs"),
+        &root.join("exercises/module04/examples/jerrys_hot_fix/workflow.rs"),
     );
     let expected = [
         "-//! Module 3's transfer workflow, plus what Jerry pushed on Friday afternoon. It compiles,",

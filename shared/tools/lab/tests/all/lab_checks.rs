@@ -279,7 +279,7 @@ fn hot_fix() -> String {
     let path = testkit::target_dir().join("debug/examples/jerrys_hot_fix");
     assert!(
         path.is_file(),
-        "{} is missing: `cargo test -p lab` builds it (or `cargo build -p lab --examples`)",
+        "{} is missing: `cargo test -p module04` builds it (or `cargo build -p module04 --examples`)",
         path.display()
     );
     path.display().to_string()
@@ -373,7 +373,7 @@ async fn applied_once(api_url: &str, id: &str) -> anyhow::Result<()> {
 }
 
 const MODULE04_FOLDERS: [&str; 4] =
-    ["exercises/module04/src", "solutions/module04/src", "scripts/solve", "shared/tools/lab/examples"];
+    ["exercises/module04/src", "exercises/module04/examples", "solutions/module04/src", "scripts/solve"];
 
 #[tokio::test]
 async fn module04_check_wants_both_fixes_nothing_stuck_and_a_reset() -> anyhow::Result<()> {
@@ -382,13 +382,18 @@ async fn module04_check_wants_both_fixes_nothing_stuck_and_a_reset() -> anyhow::
     let lab = Lab::new(&server, &workspace)?;
     let (jerrys, id) = stuck_transfer(&server).await?;
     lab.check_fails("module04", "still running").await?;
-    lab.check_fails("module04", "Jerry's local bank").await?;
+    lab.check_fails("module04", "still has Jerry's activity bug").await?;
+    // A failing check says what is missing, not how to fix it.
+    let (_, before) = lab.run("check", "module04").await?;
+    for answer in ["self.bank", "localhost:8080", "Remove the screening", "parse"] {
+        assert!(!before.contains(answer), "the check gives the fix away ({answer:?}):\n{before}");
+    }
     drop(jerrys); // the learner stops the services (Ctrl-C)
 
     // The learner fixes only the workflow: the activity bug is still reported.
     let workflow = "exercises/module04/src/workflow.rs";
     std::fs::copy(workspace.path(&workflow.replace("exercises", "solutions")), workspace.path(workflow))?;
-    lab.check_fails("module04", "Jerry's local bank").await?;
+    lab.check_fails("module04", "still has Jerry's activity bug").await?;
     fix_both_bugs(&workspace)?;
 
     // ...and restarts the services on the fixed code: the stuck transfer finishes.
@@ -429,8 +434,8 @@ async fn module04_a_transfer_failed_by_the_hot_fix_is_reset_and_paid_once() -> a
 
     // The learner's hot fix in the source is reported too; the real fix clears it.
     let workflow = "exercises/module04/src/workflow.rs";
-    std::fs::copy(workspace.path("shared/tools/lab/examples/jerrys_hot_fix/workflow.rs"), workspace.path(workflow))?;
-    lab.check_fails("module04", "returns an error when the account name holds no number").await?;
+    std::fs::copy(workspace.path("exercises/module04/examples/jerrys_hot_fix/workflow.rs"), workspace.path(workflow))?;
+    lab.check_fails("module04", "returns an error where Jerry's code panicked").await?;
     fix_both_bugs(&workspace)?;
 
     // The fix deployed: the failed transfer stays failed until it is reset.
@@ -452,7 +457,7 @@ async fn module04_solve_fixes_the_code_and_runs_the_stuck_transfer_now() -> anyh
     let workspace = Workspace::copy(&MODULE04_FOLDERS)?;
     let lab = Lab::new(&server, &workspace)?;
     let (_jerrys, id) = stuck_transfer(&server).await?;
-    lab.check_fails("module04", "unwraps a parse").await?;
+    lab.check_fails("module04", "still has Jerry's workflow bug").await?;
 
     lab.solve("module04").await?; // stops Jerry's running program, runs the fixed one
     lab.check_passes("module04").await?;

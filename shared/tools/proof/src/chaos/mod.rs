@@ -113,9 +113,9 @@ impl ChaosConfig {
             overdraft_share: 0.1,
             // About one change in eight fails by the dice (slow, refused, or its answer lost
             // after it committed). Every failure doubles Temporal's wait before the next
-            // attempt, and the outages add theirs: with one in three (as before) a change
-            // failing six times running was likely in every run, and its 32 s wait set the
-            // run's end. The outages bring failures enough.
+            // attempt (module 3 caps it at 10 s), and the outages add theirs: with one in three
+            // (as before) a change failing six times running was likely in every run, and its
+            // wait set the run's end. The outages bring failures enough.
             slow_rate: 0.02,
             failure_rate: 0.07,
             lost_response_rate: 0.04,

@@ -58,8 +58,8 @@ pub struct ChaosOutcome {
     pub disk_full_said: usize,
     /// Attempts the workers reported as failed and retried.
     pub retried_attempts: usize,
-    /// The most attempts one activity took. Temporal's retries wait 1 s, 2 s, 4 s… (up to
-    /// 100 s): the unluckiest activity decides when the last transfer closes.
+    /// The most attempts one activity took. Temporal's retries wait 1 s, 2 s, 4 s… (module 3
+    /// caps it at 10 s): the unluckiest activity decides when the last transfer closes.
     pub most_attempts: i32,
     /// Requests the driver sent again, with the same key, because the UI was down or
     /// answered 5xx.

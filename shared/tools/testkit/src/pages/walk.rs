@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{Page, output_seen};
-use crate::{Launch, Program, workspace_binary, workspace_test_binary};
+use crate::{Launch, Program, workspace_binary, workspace_example, workspace_test_binary};
 
 pub struct Walk {
     page: Page,
@@ -94,7 +94,8 @@ impl Walk {
     }
 
     /// Starts the page's command `quoted`, with `extra` arguments the test needs (free ports,
-    /// a temporary database). `cargo run -p P -- args` runs P's built binary, `cargo test -p P
+    /// a temporary database). `cargo run -p P -- args` runs P's built binary (`--example E`, its
+    /// built example), `cargo test -p P
     /// --test T` P's built test T (building inside a test would rebuild with other features);
     /// anything else runs in bash, in the page's folder.
     pub fn spawn(&mut self, quoted: &str, extra: &[&str]) -> anyhow::Result<Program> {
@@ -106,6 +107,9 @@ impl Walk {
         };
         let args = words.iter().position(|w| *w == "--").map_or(&[][..], |i| &words[i + 1..]);
         let launch = match words.get(..2) {
+            Some(["cargo", "run"]) if words.contains(&"--example") => {
+                Launch::new(workspace_example(option("--example"))?)
+            }
             Some(["cargo", "run"]) => Launch::new(workspace_binary(option("-p"))?),
             Some(["cargo", "test"]) => {
                 let building = Instant::now();

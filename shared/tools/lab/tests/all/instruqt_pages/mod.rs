@@ -3,12 +3,14 @@
 //! `scripts/...` exists; every tab's folder exists; every button points at a tab; every Rust
 //! snippet is in the file it names. And they fit the learner's time: [`budget`] (words),
 //! [`time`] (minutes), [`terminals`] (a free terminal for every command), [`references`]
-//! (line references, files and names), [`pictures`] (a diagram each, and a wrap-up).
+//! (line references, files and names), [`pictures`] (a diagram each, and a wrap-up), [`terms`]
+//! (each idea explained where it is first used).
 
 mod budget;
 mod pictures;
 mod references;
 mod terminals;
+mod terms;
 mod time;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,10 +1,12 @@
-//! Module 4's page: Jerry's panic leaves a transfer stuck, his hot fix fails transfers for
-//! good, the real fixes complete new ones, a reset brings a failed transfer back, and a second
-//! reset reruns every step without the bank paying twice. The learner's edits are prebuilt:
-//! each restart of the page runs the build its step leaves (Jerry's, his hot fix, the workflow
-//! fixed, both fixed), on the same ports and bank database.
+//! Module 4's page: Jerry's panic leaves the Daily Batch stuck; the workflow fix moves every
+//! stuck transfer on to the withdrawal, where Jerry's activity bug holds it; the activity fix
+//! completes them; Jerry's hot fix, deployed, fails a new transfer for good; a reset brings it
+//! back on the fixed code, and a second reset reruns every step without the bank paying twice.
+//! The learner's edits are prebuilt: each restart of the page runs the build its step leaves
+//! (Jerry's, the workflow fixed, both fixed), on the same ports and bank database.
 
 use anyhow::Context;
+use contract::DAILY_BATCH;
 use serde_json::{Value, json};
 use temporalio_client::{Client, WorkflowExecutionStatus};
 use testkit::pages::{PAGE_ACCOUNT_API_PORT, PAGE_UI_PORT, Walk};
@@ -58,8 +60,8 @@ async fn stop(walk: &mut Walk, mut program: Program) -> anyhow::Result<()> {
 }
 
 /// A transfer from the Money Transfer UI, as the learner's click sends it.
-async fn send(ports: &Ports, dollars: u32) -> anyhow::Result<String> {
-    let body = json!({ "from_account": "account_A", "to_account": "account_B", "amount": dollars });
+async fn send(ports: &Ports, from: &str, to: &str, dollars: u32) -> anyhow::Result<String> {
+    let body = json!({ "from_account": from, "to_account": to, "amount": dollars });
     let answer: Value = reqwest::Client::new()
         .post(format!("{}/api/transfer", ports.ui_url()))
         .json(&body)
@@ -102,54 +104,66 @@ async fn module04_page() -> anyhow::Result<()> {
         exercise.lines().find(|line| line.contains("AccountClient::new(\"")).context("Jerry's URL line")?;
     let jerrys_url = jerrys_line.split('"').nth(1).context("Jerry's URL")?;
 
-    // Steps 1 and 2: Jerry's version; the first transfer is stuck on his panic.
+    // Steps 1 and 2: Jerry's version; the Daily Batch is stuck on his panic.
     let mut jerrys = walk.spawn(START, &ports.args())?;
     jerrys.wait_for("UI ready at").await?;
-    let stuck = send(&ports, 100).await?;
+    let mut batch = Vec::new();
+    for (from, to) in DAILY_BATCH {
+        batch.push(send(&ports, from, to, 100).await?);
+    }
     jerrys.wait_for("PANIC at").await?;
     // The worker prints the panic before the server has recorded the failed task.
-    eventually("the panic in the stuck transfer's history", || async {
-        let failures = history::workflow_task_failures(&history::events(&client, &stuck).await.ok()?);
-        failures.first().is_some_and(|failure| failure.contains("ParseIntError")).then_some(())
-    })
-    .await?;
+    for stuck in &batch {
+        eventually("the panic in each stuck transfer's history", || async {
+            let failures = history::workflow_task_failures(&history::events(&client, stuck).await.ok()?);
+            failures.first().is_some_and(|failure| failure.contains("ParseIntError")).then_some(())
+        })
+        .await?;
+    }
     stop(&mut walk, jerrys).await?;
 
-    // Step 3: Jerry's hot fix. A new transfer fails at once, for good.
-    let hot_fix = restart_as(&mut walk, &build("jerrys_hot_fix"), "the hot fix is prebuilt", &ports, &server).await?;
-    let failed = send(&ports, 100).await?;
-    wait_for_status(&client, &failed, WorkflowExecutionStatus::Failed).await?;
-    let failed_query = "temporal workflow list --query \"WorkflowType = 'Module04TransferWorkflow' AND ExecutionStatus = \
-                        'Failed'\"";
-    let listed = walk.run(failed_query, &[]).await?;
-    assert!(listed.contains(&failed), "{listed}");
-    stop(&mut walk, hot_fix).await?;
-
-    // Step 4: the workflow fixed. Step 5: a new transfer retries the withdrawal on Jerry's
-    // activity bug, until both fixes run and it completes.
+    // Step 3: the workflow fixed. Every stuck transfer carries on, to the withdrawal, where
+    // Jerry's activity bug makes it retry.
     let why = "the learner's workflow fix is prebuilt";
     let mut half_fixed = restart_as(&mut walk, &build("only_the_workflow_fixed"), why, &ports, &server).await?;
-    let third = send(&ports, 100).await?;
     let second_attempt = half_fixed.wait_for("[attempt 2] withdraw($100.00 from account_A): failed").await?;
     // Whatever answers on Jerry's port (nothing, or the lab's Temporal UI), the failure names
     // the bank the worker was given: the learner reads the URL instead of restarting a bank.
     let workers_bank = format!("the worker's account API is http://127.0.0.1:{}, not {jerrys_url}", ports.api);
     assert!(second_attempt.contains(&workers_bank), "{second_attempt}");
     stop(&mut walk, half_fixed).await?;
+
+    // Step 4: both fixes; the batch completes, each transfer once.
     let fixed_build = workspace_binary("module04-solution")?;
-    let mut fixed = restart_as(&mut walk, &fixed_build, "both fixes are prebuilt", &ports, &server).await?;
-    wait_for_status(&client, &third, WorkflowExecutionStatus::Completed).await?;
+    let fixed = restart_as(&mut walk, &fixed_build, "both fixes are prebuilt", &ports, &server).await?;
+    for id in &batch {
+        wait_for_status(&client, id, WorkflowExecutionStatus::Completed).await?;
+    }
     let diff = walk.run("../../scripts/solution-diff module04", &[]).await?;
     // The diff shows Jerry's wrong URL as a line the learner removes.
     assert!(diff.contains(&format!("-{jerrys_line}")), "{diff}");
+    stop(&mut walk, fixed).await?;
 
-    // Step 6: the failed transfer, reset to its last workflow task, completes on the fixed code.
+    // Step 5: Jerry's hot fix, deployed. A new transfer fails at once, for good.
+    let mut hot_fix = walk.spawn("cargo run -p module04 --example jerrys_hot_fix -- --host 0.0.0.0", &ports.args())?;
+    hot_fix.wait_for("UI ready at").await?;
+    let failed = send(&ports, "account_A", "account_B", 100).await?;
+    wait_for_status(&client, &failed, WorkflowExecutionStatus::Failed).await?;
+    stop(&mut walk, hot_fix).await?;
+
+    // Step 6: the fixed build again; the failed transfer, reset to its last workflow task,
+    // completes on it.
+    let mut fixed = restart_as(&mut walk, &fixed_build, "both fixes are prebuilt", &ports, &server).await?;
+    let failed_query = "temporal workflow list --query \"WorkflowType = 'Module04TransferWorkflow' AND ExecutionStatus = \
+                        'Failed'\"";
+    let listed = walk.run(failed_query, &[]).await?;
+    assert!(listed.contains(&failed), "{listed}");
     walk.rewrite("<workflow-id>", &failed);
     let reset_command = "temporal workflow reset --workflow-id <workflow-id> --type LastWorkflowTask --reason \"rerun on the fixed code\"";
     walk.run(reset_command, &[]).await?;
     wait_for_status(&client, &failed, WorkflowExecutionStatus::Completed).await?;
 
-    // Step 7: reset to the first workflow task; the steps run again, the bank pays once.
+    // Go further: reset to the first workflow task; the steps run again, the bank pays once.
     let rerun_command = "temporal workflow reset --workflow-id <workflow-id> --type FirstWorkflowTask --reason \"does the \
                          bank pay twice?\"";
     walk.run(rerun_command, &[]).await?;

@@ -1,11 +1,11 @@
 //! Jerry's hot fix, as he would deploy it: module 4's program with his panic turned into a
-//! returned error (workflow.rs; the other files are the exercise's own). Module 4's page
-//! shows the learner what that does to a stuck transfer; the lab's tests deploy this build
-//! to fail one for good, then reset it.
+//! returned error (workflow.rs here; the other files are yours, from src/). Step 5 of the page
+//! deploys it: `cargo run -p module04 --example jerrys_hot_fix`. Every transfer it runs fails
+//! for good, for step 6 to reset.
 
-#[path = "../../../../../exercises/module04/src/activities.rs"]
+#[path = "../../src/activities.rs"]
 mod activities;
-#[path = "../../../../../exercises/module04/src/worker.rs"]
+#[path = "../../src/worker.rs"]
 mod worker;
 mod workflow;
 
