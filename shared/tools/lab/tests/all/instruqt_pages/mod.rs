@@ -4,9 +4,10 @@
 //! snippet is in the file it names. And they fit the learner's time: [`budget`] (words),
 //! [`time`] (minutes), [`terminals`] (a free terminal for every command), [`references`]
 //! (line references, files and names), [`pictures`] (a diagram each, and a wrap-up), [`terms`]
-//! (each idea explained where it is first used).
+//! (each idea explained where it is first used), [`moments`] (every promised wait measured).
 
 mod budget;
+mod moments;
 mod pictures;
 mod references;
 mod terminals;
