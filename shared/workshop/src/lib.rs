@@ -4,22 +4,38 @@
 //!
 //! Nothing here is lesson code: a learner reads the modules, not this crate.
 
-pub mod cli_tool;
-pub mod connection;
-pub mod dev_server;
-pub mod logging;
-pub mod modules;
-pub mod panics;
-pub mod paths;
-pub mod processes;
-pub mod web_ui;
-pub mod worker;
-pub mod workflows;
+// Every program of the workshop depends on this crate: native Windows stops here, with one line
+// that says what to use instead. (The workshop starts, signals and stops processes the Unix way:
+// a process group of its own for the dev server, SIGINT and SIGTERM, exec.)
+#[cfg(not(unix))]
+compile_error!(
+    "Failure-Proof Rust runs on Linux and macOS. On Windows, use WSL 2 (https://learn.microsoft.com/windows/wsl/install) or the dev container: see README.md, Quick start."
+);
 
-pub use connection::{TemporalTarget, connect};
-pub use modules::{MODULE01, MODULE02, MODULE03, MODULE04, Module};
-pub use worker::{FAST_RESUME, run_beside_worker, run_until_ctrl_c, runtime, stop_requested};
-pub use workflows::is_running;
+/// Its items, on Unix only: elsewhere the line above is the compiler's only error, not followed
+/// by a screenful about `std::os::unix` and `libc::kill`.
+macro_rules! unix_only {
+    ($($item:item)*) => { $(#[cfg(unix)] $item)* };
+}
+
+unix_only! {
+    pub mod cli_tool;
+    pub mod connection;
+    pub mod dev_server;
+    pub mod logging;
+    pub mod modules;
+    pub mod panics;
+    pub mod paths;
+    pub mod processes;
+    pub mod web_ui;
+    pub mod worker;
+    pub mod workflows;
+
+    pub use connection::{TemporalTarget, connect};
+    pub use modules::{MODULE01, MODULE02, MODULE03, MODULE04, Module};
+    pub use worker::{FAST_RESUME, run_beside_worker, run_until_ctrl_c, runtime, stop_requested};
+    pub use workflows::is_running;
+}
 
 /// The exit status of a program: prints the error, with its causes, when there is one.
 pub fn exit_code(outcome: anyhow::Result<()>) -> std::process::ExitCode {

@@ -1,6 +1,8 @@
 //! Signals to other processes, and stopping them: the one home for it. The dev server's
 //! `stop`, the lab's solves and the tests' helpers (testkit::processes) all come here.
 
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Sends `signal` (e.g. `libc::SIGTERM`) to `pid`; false when it failed (the process is gone).
@@ -24,11 +26,24 @@ pub fn alive(pid: u32) -> bool {
     exists && !is_zombie(pid)
 }
 
-/// Linux tells it in `/proc/<pid>/stat` ("pid (comm) Z ..."); elsewhere nothing is a zombie.
+/// Linux tells it in `/proc/<pid>/stat` ("pid (comm) Z ..."); macOS, which has no `/proc`,
+/// through `ps`. A dev server that stops right after its start is one (its parent, the program
+/// that started it, has not read its status): without this, that program would wait 90 s for it.
 fn is_zombie(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|stat| stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
-        .unwrap_or(false)
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
+        Err(_) if Path::new("/proc/self").exists() => false, // ended meanwhile
+        Err(_) => ps_says_zombie(pid),
+    }
+}
+
+/// `ps -o stat=` begins with Z for a zombie ("Z", "Z+"), on macOS as on Linux; no `ps`, no zombie.
+fn ps_says_zombie(pid: u32) -> bool {
+    Command::new("ps")
+        .args(["-o", "stat=", "-p", &pid.to_string()])
+        .stderr(Stdio::null())
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim_start().starts_with('Z'))
 }
 
 /// Stops `pids`: `first` (SIGINT as Ctrl-C sends it, or SIGTERM) to each, up to `grace` for
@@ -51,4 +66,28 @@ pub fn stop(pids: &[u32], first: i32, grace: Duration) -> bool {
         std::thread::sleep(Duration::from_millis(100));
     }
     !any_alive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// macOS's way (ps), played here: a child that ended and was not waited for is a zombie, a
+    /// running one is not.
+    #[test]
+    fn ps_tells_a_zombie_from_a_running_process() {
+        let mut ended = Command::new("true").spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !is_zombie(ended.id()) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(ps_says_zombie(ended.id()), "ps sees the ended child {} as a zombie", ended.id());
+        assert!(!alive(ended.id()));
+        ended.wait().unwrap();
+
+        let mut running = Command::new("sleep").arg("30").spawn().unwrap();
+        assert!(!ps_says_zombie(running.id()) && alive(running.id()));
+        running.kill().unwrap();
+        running.wait().unwrap();
+    }
 }

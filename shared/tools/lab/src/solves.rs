@@ -156,12 +156,25 @@ async fn module04(settings: &Settings) -> anyhow::Result<()> {
         apply_solution(settings, "module04")?;
     }
     let binary = settings.binary("module04")?; // built from the fixed source unless LAB_BIN_DIR is set
-    let old = module_processes("module04");
-    if !old.is_empty() {
-        println!("Stopping the running module04 program(s) (pid {old:?}) so the fixed code takes over.");
-        stop_all(&old, STOP_GRACE).await;
-    }
     let http = reqwest::Client::builder().timeout(Duration::from_secs(15)).build()?;
+    match module_processes("module04") {
+        Some(old) if !old.is_empty() => {
+            println!("Stopping the running module04 program(s) (pid {old:?}) so the fixed code takes over.");
+            stop_all(&old, STOP_GRACE).await;
+        }
+        Some(_) => {}
+        // macOS: no /proc to find the learner's programs by. Their UI answering means one runs,
+        // maybe on Jerry's code, and the solve would wait on its worker's failures.
+        None if ui_module(&http, &settings.transfer_ui_url).await.as_deref() == Some("module04") => bail!(
+            "module04 is running (its UI answers at {}), and this machine has no /proc to tell which code it runs: \
+             stop it (Ctrl-C in its terminal, or scripts/stop-services) and run this again; the solve starts the fixed one.",
+            settings.transfer_ui_url
+        ),
+        None => println!(
+            "This machine has no /proc: if a module04 worker still runs on Jerry's code, stop it (Ctrl-C in its terminal, \
+             or scripts/stop-services), or it fails the transfers the fixed one should finish."
+        ),
+    }
     let services = ensure_services_with(settings, &http, "module04", &binary).await?;
     let outcome = async {
         let (client, _) = workshop::connect().await?;
@@ -239,6 +252,12 @@ fn apply_solution(settings: &Settings, module: &str) -> anyhow::Result<()> {
 
 async fn answers(http: &reqwest::Client, url: &str) -> bool {
     http.get(url).send().await.is_ok_and(|response| response.status().is_success())
+}
+
+/// The module whose Money Transfer UI answers at `ui`, if one does.
+async fn ui_module(http: &reqwest::Client, ui: &str) -> Option<String> {
+    let config: Value = http.get(format!("{ui}/api/config")).send().await.ok()?.json().await.ok()?;
+    config["module"].as_str().map(str::to_string)
 }
 
 /// Uses the Money Transfer UI at TRANSFER_UI_URL when it is this module's, else starts the
