@@ -20,6 +20,8 @@ struct Cli {
     /// Pause between numbers, in seconds.
     #[arg(long, env = "PRINT_DELAY_SECS", default_value_t = 3, global = true)]
     delay_secs: u64,
+    #[command(flatten)]
+    learner: workshop::learner::LearnerFlag,
 }
 
 #[derive(Subcommand)]

@@ -9,8 +9,8 @@ use crate::workflow::PrintNumbersWorkflow;
 /// Starts the print-numbers workflow (or finds the running one) and returns its result.
 pub async fn start_and_wait(client: &Client, target: &TemporalTarget, delay_secs: u64) -> anyhow::Result<String> {
     let workflow_id = MODULE01.fixed_workflow_id();
-    let already_running = workshop::is_running(client, workflow_id).await;
-    let options = WorkflowStartOptions::new(MODULE01.task_queue, workflow_id)
+    let already_running = workshop::is_running(client, &workflow_id).await;
+    let options = WorkflowStartOptions::new(MODULE01.task_queue(), &workflow_id)
         // Still running from a previous attempt? Use that run instead of failing.
         .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
         .build();
@@ -21,7 +21,7 @@ pub async fn start_and_wait(client: &Client, target: &TemporalTarget, delay_secs
         println!("Started workflow {workflow_id}. Its progress is stored in the Temporal server, not in this process.");
         println!("  Try it: press Ctrl-C part-way, then run the same command again.");
     }
-    if let Some(link) = target.workflow_link(workflow_id) {
+    if let Some(link) = target.workflow_link(&workflow_id) {
         println!("  Watch it in the Web UI: {link}");
     }
     Ok(handle.get_result(WorkflowGetResultOptions::default()).await?)

@@ -8,7 +8,7 @@ use crate::workflow::{PrintActivities, PrintNumbersWorkflow};
 
 /// A worker for this module's task queue.
 pub fn build(client: Client) -> anyhow::Result<Worker> {
-    let options = WorkerOptions::new(MODULE01.task_queue)
+    let options = WorkerOptions::new(MODULE01.task_queue())
         .register_workflow::<PrintNumbersWorkflow>()?
         .register_activities(PrintActivities)
         // After a crash, let the next worker take over within a second (the default is 10 s).
@@ -20,6 +20,6 @@ pub fn build(client: Client) -> anyhow::Result<Worker> {
 /// `module01 worker`: the worker alone, until Ctrl-C.
 pub async fn run() -> anyhow::Result<()> {
     let (client, target) = workshop::connect().await?;
-    println!("Worker connected to {target}, polling task queue {}. Ctrl-C stops it.", MODULE01.task_queue);
+    println!("Worker connected to {target}, polling task queue {}. Ctrl-C stops it.", MODULE01.task_queue());
     workshop::run_until_ctrl_c(&mut build(client)?).await
 }

@@ -7,7 +7,7 @@ use testkit::history::{self, Event};
 use testkit::{Program, TestServer, eventually};
 
 const MODULE01: &str = env!("CARGO_BIN_EXE_module01");
-const WORKFLOW_ID: &str = workshop::MODULE01.fixed_workflow_id();
+const WORKFLOW_ID: &str = workshop::MODULE01.workflow_id_without_learner();
 
 /// The numbers a worker printed, from its `print_number(n) -> n` lines.
 fn printed_numbers(worker: &Program) -> Vec<u32> {

@@ -7,7 +7,7 @@ use testkit::history::{self, Event};
 use testkit::{Program, TestServer, eventually};
 
 const MODULE01: &str = env!("CARGO_BIN_EXE_module01");
-const WORKFLOW_ID: &str = workshop::MODULE01.fixed_workflow_id();
+const WORKFLOW_ID: &str = workshop::MODULE01.workflow_id_without_learner();
 
 fn event_time(event: &temporalio_common::protos::temporal::api::history::v1::HistoryEvent) -> SystemTime {
     let ts = event.event_time.as_ref().expect("event time");

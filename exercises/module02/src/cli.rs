@@ -16,6 +16,8 @@ pub struct Cli {
     pub program: Option<Program>,
     #[command(flatten)]
     pub transfer: TransferArgs,
+    #[command(flatten)]
+    pub learner: workshop::learner::LearnerFlag,
 }
 
 /// What to move, and through which API.

@@ -17,7 +17,7 @@ use crate::cli::{Cli, Program};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let Cli { program, transfer } = Cli::parse();
+    let Cli { program, transfer, .. } = Cli::parse();
     workshop::exit_code(match program {
         Some(Program::AccountApi(args)) => account_api::run(args).await,
         Some(Program::ResetDb { db }) => reset_db::run(db),

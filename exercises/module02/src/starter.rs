@@ -15,10 +15,10 @@ use crate::workflow::{MoneyTransferWorkflow, TransferSummary};
 /// Starts the money-transfer workflow (or finds the running one) and waits for its summary.
 pub async fn start_and_wait(client: &Client, target: &TemporalTarget, transfer: &TransferArgs) -> anyhow::Result<()> {
     let workflow_id = MODULE02.fixed_workflow_id();
-    let already_running = workshop::is_running(client, workflow_id).await;
+    let already_running = workshop::is_running(client, &workflow_id).await;
     let input =
         TransferInput { from_account: transfer.from.clone(), to_account: transfer.to.clone(), amount: transfer.amount };
-    let options = WorkflowStartOptions::new(MODULE02.task_queue, workflow_id)
+    let options = WorkflowStartOptions::new(MODULE02.task_queue(), &workflow_id)
         .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
         .build();
     let handle = client.start_workflow(MoneyTransferWorkflow::run, input, options).await?;
@@ -27,7 +27,7 @@ pub async fn start_and_wait(client: &Client, target: &TemporalTarget, transfer: 
     } else {
         println!("Started transfer {workflow_id}: {} from {} to {}.", transfer.amount, transfer.from, transfer.to);
     }
-    if let Some(link) = target.workflow_link(workflow_id) {
+    if let Some(link) = target.workflow_link(&workflow_id) {
         println!("  Watch its attempts in the Web UI: {link}");
     }
     match handle.get_result(WorkflowGetResultOptions::default()).await {

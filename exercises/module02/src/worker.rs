@@ -9,7 +9,7 @@ use crate::activities::BankActivities;
 use crate::workflow::MoneyTransferWorkflow;
 
 pub fn build(client: Client, api: &ApiUrlArgs) -> anyhow::Result<Worker> {
-    let options = WorkerOptions::new(MODULE02.task_queue)
+    let options = WorkerOptions::new(MODULE02.task_queue())
         .register_workflow::<MoneyTransferWorkflow>()?
         .register_activities(BankActivities { bank: api.activity_client() })
         .sticky_queue_schedule_to_start_timeout(workshop::FAST_RESUME)
@@ -22,7 +22,8 @@ pub async fn run(api: &ApiUrlArgs) -> anyhow::Result<()> {
     let (client, target) = workshop::connect().await?;
     println!(
         "Worker connected to {target}, polling {}; bank at {}. Ctrl-C stops it.",
-        MODULE02.task_queue, api.api_url
+        MODULE02.task_queue(),
+        api.api_url
     );
     workshop::run_until_ctrl_c(&mut build(client, api)?).await
 }

@@ -10,7 +10,7 @@ use testkit::history::{self, Event};
 use testkit::{Program, TestAccountApi, TestServer, eventually};
 
 const MODULE02: &str = env!("CARGO_BIN_EXE_module02");
-const WORKFLOW_ID: &str = workshop::MODULE02.fixed_workflow_id();
+const WORKFLOW_ID: &str = workshop::MODULE02.workflow_id_without_learner();
 const START: &[(&str, Cents)] = &[("account_A", Cents::dollars(1000)), ("account_B", Cents::dollars(500))];
 
 fn calm() -> RealWorldModeSettings {

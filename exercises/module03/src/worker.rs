@@ -9,7 +9,7 @@ use crate::activities::BankActivities;
 use crate::workflow::TransferWorkflow;
 
 pub fn build(client: Client, api: &ApiUrlArgs) -> anyhow::Result<Worker> {
-    let options = WorkerOptions::new(MODULE03.task_queue)
+    let options = WorkerOptions::new(MODULE03.task_queue())
         .register_workflow::<TransferWorkflow>()?
         .register_activities(BankActivities { bank: api.activity_client() })
         .sticky_queue_schedule_to_start_timeout(workshop::FAST_RESUME)

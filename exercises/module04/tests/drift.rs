@@ -25,8 +25,8 @@ fn module04_is_module03_plus_jerrys_changes() {
         // worker.rs: the module's task queue.
         "-use workshop::MODULE03;",
         "+use workshop::MODULE04;",
-        "-    let options = WorkerOptions::new(MODULE03.task_queue)",
-        "+    let options = WorkerOptions::new(MODULE04.task_queue)",
+        "-    let options = WorkerOptions::new(MODULE03.task_queue())",
+        "+    let options = WorkerOptions::new(MODULE04.task_queue())",
         // workflow.rs: the description, the workflow type and Jerry's fraud screen.
         "-//! The lesson: a transfer that reports its own progress. `get_state` is a Query: any client",
         "-//! (the page, the CLI, the Web UI) can ask a running workflow what it is doing. The search",

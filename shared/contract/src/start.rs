@@ -10,18 +10,19 @@ use workshop::Module;
 use crate::{FROM_ACCOUNT, TO_ACCOUNT, TransferInput, payload};
 
 /// Starts one transfer workflow of `module` and returns its id,
-/// `transfer-<unix seconds>-<8 hex digits>`.
+/// `transfer-<unix seconds>-<8 hex digits>` (`transfer-ana-…` for learner ana on a shared
+/// server: the id is also the root of the transfer's idempotency keys).
 pub async fn start_transfer(client: &Client, module: &Module, input: &TransferInput) -> anyhow::Result<String> {
     let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
-    let workflow_id = format!("transfer-{seconds}-{:08x}", rand::random::<u32>());
+    let workflow_id = format!("{}-{seconds}-{:08x}", workshop::learner::own("transfer"), rand::random::<u32>());
     start(client, module, input, &workflow_id).await?;
     Ok(workflow_id)
 }
 
 /// The workflow id of the transfer a client names with an `Idempotency-Key`: the same key
-/// always names the same transfer.
+/// always names the same transfer (of the same learner).
 pub fn keyed_workflow_id(idempotency_key: &str) -> String {
-    format!("transfer-key-{idempotency_key}")
+    format!("{}-key-{idempotency_key}", workshop::learner::own("transfer"))
 }
 
 /// Whether [`start_transfer_once`] started the transfer or found it started before.
@@ -57,7 +58,7 @@ async fn start(client: &Client, module: &Module, input: &TransferInput, workflow
         FROM_ACCOUNT.value_set(input.from_account.clone()),
         TO_ACCOUNT.value_set(input.to_account.clone()),
     ]);
-    let options = WorkflowStartOptions::new(module.task_queue, workflow_id.to_string())
+    let options = WorkflowStartOptions::new(module.task_queue(), workflow_id.to_string())
         .search_attributes(search_attributes)
         .id_reuse_policy(WorkflowIdReusePolicy::RejectDuplicate)
         .enable_eager_workflow_start(true)

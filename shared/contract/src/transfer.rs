@@ -136,6 +136,9 @@ mod tests {
 
     #[test]
     fn the_search_attribute_keys_are_the_ones_the_dev_server_creates() {
-        assert_eq!([FROM_ACCOUNT.name(), TO_ACCOUNT.name()], workshop::SEARCH_ATTRIBUTES);
+        assert_eq!(
+            [FROM_ACCOUNT.name(), TO_ACCOUNT.name(), workshop::learner::SEARCH_ATTRIBUTE],
+            workshop::SEARCH_ATTRIBUTES
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! the SDK's envconfig reads `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`,
 //! TLS settings and config-file profiles (`TEMPORAL_PROFILE`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow};
@@ -10,7 +11,7 @@ use temporalio_client::{Client, ClientKeepAliveOptions, ClientOptions, Connectio
 use temporalio_common::envconfig::load_client_config_profile;
 
 use crate::dev_server::DevServer;
-use crate::web_ui;
+use crate::{learner, web_ui};
 
 /// Where a program is connected, for the messages it prints.
 #[derive(Debug, Clone)]
@@ -48,6 +49,12 @@ pub async fn connect() -> anyhow::Result<(Client, TemporalTarget)> {
     notice_silent_connections(&mut connection_options);
     let address = profile.address.clone().unwrap_or_else(|| "localhost:7233".into());
     let namespace = client_options.namespace.clone();
+    // Several learners may share a server that is not this machine's: each gets names of
+    // their own, and sees and marks only their own workflows.
+    let mut client_options = client_options;
+    if let Some(learner) = learner::settle(!is_loopback(&connection_options.target))? {
+        client_options.client_interceptors.push(Arc::new(learner::OwnWorkflows::new(learner)));
+    }
 
     if !configured {
         let server = DevServer::default();

@@ -22,6 +22,7 @@ unix_only! {
     pub mod cli_tool;
     pub mod connection;
     pub mod dev_server;
+    pub mod learner;
     pub mod logging;
     pub mod modules;
     pub mod panics;
@@ -48,5 +49,6 @@ pub fn exit_code(outcome: anyhow::Result<()>) -> std::process::ExitCode {
     }
 }
 
-/// The Keyword search attributes modules 3 and 4 use; the dev server creates them at launch.
-pub const SEARCH_ATTRIBUTES: [&str; 2] = ["from_account", "to_account"];
+/// The Keyword search attributes the workshop uses (modules 3 and 4's accounts, and whose a
+/// workflow is when learners share a server); the dev server creates them at launch.
+pub const SEARCH_ATTRIBUTES: [&str; 3] = ["from_account", "to_account", "learner"];

@@ -1,6 +1,9 @@
-//! Each module's names in Temporal. A worker polls `task_queue` and registers
+//! Each module's names in Temporal. A worker polls its task queue and registers
 //! `workflow_type`; a starter sends work there. Module 4 has names of its own, so modules
-//! 3 and 4 can run side by side without taking each other's transfers.
+//! 3 and 4 can run side by side without taking each other's transfers. When several learners
+//! share one server, each learner's task queues and workflow ids carry their name
+//! ([`crate::learner`]): [`Module::task_queue`] and [`Module::fixed_workflow_id`] give the
+//! learner's own.
 
 /// One module's names in Temporal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,8 +55,24 @@ impl Module {
         ALL.into_iter().find(|module| module.name == name)
     }
 
-    /// The fixed workflow id of modules 1 and 2.
-    pub const fn fixed_workflow_id(&self) -> &'static str {
+    /// The task queue this learner's worker polls and starter sends to: the module's own,
+    /// with the learner's name when several share the server (`print-numbers-task-queue-ana`).
+    pub fn task_queue(&self) -> String {
+        crate::learner::own(self.task_queue)
+    }
+
+    /// The fixed workflow id of modules 1 and 2, this learner's (`print-numbers-workflow-ana`
+    /// when several share the server).
+    pub fn fixed_workflow_id(&self) -> String {
+        match self.workflow_id {
+            Some(id) => crate::learner::own(id),
+            None => panic!("modules 3 and 4 start a new workflow id per transfer"),
+        }
+    }
+
+    /// The fixed workflow id as the pages show it, with no learner's name: what a program run
+    /// without `WORKSHOP_LEARNER` on this machine's server uses (the tests run that way).
+    pub const fn workflow_id_without_learner(&self) -> &'static str {
         match self.workflow_id {
             Some(id) => id,
             None => panic!("modules 3 and 4 start a new workflow id per transfer"),
@@ -85,6 +104,6 @@ mod tests {
         assert_eq!(Module::named("module03"), Some(MODULE03));
         assert_eq!(Module::named("module05"), None);
         assert_eq!(MODULE04.bank_db(), "exercises/module04/bank.db");
-        assert_eq!(MODULE01.fixed_workflow_id(), "print-numbers-workflow");
+        assert_eq!(MODULE01.workflow_id_without_learner(), "print-numbers-workflow");
     }
 }

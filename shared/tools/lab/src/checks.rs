@@ -14,8 +14,6 @@ pub enum Verdict {
     Missing(Vec<String>),
 }
 
-pub const MODULE01_WORKFLOW_ID: &str = workshop::MODULE01.fixed_workflow_id();
-pub const MODULE02_WORKFLOW_ID: &str = workshop::MODULE02.fixed_workflow_id();
 pub const MODULE03_TYPE: &str = workshop::MODULE03.workflow_type;
 pub const MODULE04_TYPE: &str = workshop::MODULE04.workflow_type;
 pub use contract::DAILY_BATCH;
@@ -31,30 +29,31 @@ pub async fn check(settings: &Settings, module: Module) -> anyhow::Result<Verdic
 }
 
 async fn module01(client: &Client) -> anyhow::Result<Verdict> {
-    let Some(events) = temporal::events(client, MODULE01_WORKFLOW_ID, None).await? else {
+    let id = workshop::MODULE01.fixed_workflow_id(); // this learner's
+    let Some(events) = temporal::events(client, &id, None).await? else {
         return Ok(Verdict::Missing(vec![format!(
-            "There is no {MODULE01_WORKFLOW_ID} yet. Run `cargo run -p module01` in the module01 folder."
+            "There is no {id} yet. Run `cargo run -p module01` in the module01 folder."
         )]));
     };
     // Any recent completed run will do: the optional step 3 starts a new run after the one
     // that passed, and watching it to the end must not undo the learner's step 2.
     if let Some(workers) = completed_with_workers(client, &events).await? {
         return Ok(Verdict::Passed(format!(
-            "{MODULE01_WORKFLOW_ID} completed, and {workers} different workers ran it: you stopped the worker and the \
+            "{id} completed, and {workers} different workers ran it: you stopped the worker and the \
              next one carried on where the first stopped."
         )));
     }
     let problem = match temporal::closed_as(&events) {
         None => format!(
-            "{MODULE01_WORKFLOW_ID} is still running, waiting for a worker. Run `cargo run -p module01` again: \
+            "{id} is still running, waiting for a worker. Run `cargo run -p module01` again: \
              it re-attaches and carries on with the next number."
         ),
         Some("Completed") => format!(
-            "{MODULE01_WORKFLOW_ID} completed, but a single worker ran it from start to end. Run \
+            "{id} completed, but a single worker ran it from start to end. Run \
              `cargo run -p module01` again, press Ctrl-C after a few numbers, then run it once more and let it finish."
         ),
         Some(other) => format!(
-            "The latest run of {MODULE01_WORKFLOW_ID} ended as {other}. Run `cargo run -p module01` for a new run, \
+            "The latest run of {id} ended as {other}. Run `cargo run -p module01` for a new run, \
              stop it half-way with Ctrl-C, and run it again."
         ),
     };
@@ -64,13 +63,14 @@ async fn module01(client: &Client) -> anyhow::Result<Verdict> {
 /// How many workers ran the latest run (`latest`, its events) or one of the 20 completed runs
 /// before it, the first that had at least two.
 async fn completed_with_workers(client: &Client, latest: &[HistoryEvent]) -> anyhow::Result<Option<usize>> {
+    let id = workshop::MODULE01.fixed_workflow_id(); // this learner's
     let workers = temporal::worker_identities(latest).len();
     if temporal::closed_as(latest) == Some("Completed") && workers >= 2 {
         return Ok(Some(workers));
     }
-    let query = format!("WorkflowId = '{MODULE01_WORKFLOW_ID}' AND ExecutionStatus = 'Completed'");
+    let query = format!("WorkflowId = '{id}' AND ExecutionStatus = 'Completed'");
     for run in temporal::list(client, &query, 20).await? {
-        if let Some(events) = temporal::events(client, MODULE01_WORKFLOW_ID, Some(run.run_id())).await? {
+        if let Some(events) = temporal::events(client, &id, Some(run.run_id())).await? {
             let workers = temporal::worker_identities(&events).len();
             if workers >= 2 {
                 return Ok(Some(workers));
@@ -81,12 +81,13 @@ async fn completed_with_workers(client: &Client, latest: &[HistoryEvent]) -> any
 }
 
 async fn module02(settings: &Settings, client: &Client) -> anyhow::Result<Verdict> {
-    let runs = temporal::list(client, &format!("WorkflowId = '{MODULE02_WORKFLOW_ID}'"), 100).await?;
+    let id = workshop::MODULE02.fixed_workflow_id(); // this learner's
+    let runs = temporal::list(client, &format!("WorkflowId = '{id}'"), 100).await?;
     let completed: Vec<_> =
         runs.iter().filter(|run| run.status() == WorkflowExecutionStatus::Completed).take(20).collect();
     let running = runs.iter().any(|run| run.status() == WorkflowExecutionStatus::Running);
     for run in &completed {
-        if let Some(events) = temporal::events(client, MODULE02_WORKFLOW_ID, Some(run.run_id())).await? {
+        if let Some(events) = temporal::events(client, &id, Some(run.run_id())).await? {
             let attempts = temporal::max_activity_attempt(&events);
             if attempts > 1 {
                 return Ok(Verdict::Passed(format!(
@@ -106,7 +107,7 @@ async fn module02(settings: &Settings, client: &Client) -> anyhow::Result<Verdic
     let mut problems = Vec::new();
     if completed.is_empty() {
         let mut problem = format!(
-            "No {MODULE02_WORKFLOW_ID} has completed yet. Start the bank (`cargo run -p module02 -- account-api`) \
+            "No {id} has completed yet. Start the bank (`cargo run -p module02 -- account-api`) \
              in one terminal and run `cargo run -p module02` in another."
         );
         if running {

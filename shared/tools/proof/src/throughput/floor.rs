@@ -74,7 +74,7 @@ pub async fn start(client: Client, (from, to): (&str, &str)) -> anyhow::Result<S
 
 /// The floor's worker, with the SDK's defaults and the workshop's sticky-queue setting.
 pub fn worker(client: Client) -> anyhow::Result<Worker> {
-    let options = WorkerOptions::new(FLOOR.task_queue)
+    let options = WorkerOptions::new(FLOOR.task_queue())
         .register_workflow::<FloorWorkflow>()?
         .register_activities(NoOpBank)
         .sticky_queue_schedule_to_start_timeout(workshop::FAST_RESUME)
