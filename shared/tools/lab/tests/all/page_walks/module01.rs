@@ -9,6 +9,8 @@ async fn module01_page() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let mut walk = Walk::new("01-crash-proof", server.program_env());
     walk.rewrite(PAGE_TEMPORAL_ADDRESS, &server.address());
+    // The page quotes the worker's address as `...:7233`: the lab prints 127.0.0.1, a laptop localhost.
+    walk.rewrite("...:7233", &format!("...:{}", server.port()));
     walk.rewrite("https://...", "http://..."); // the lab's Web UI sits behind Instruqt's https proxy
     let quick = ["--delay-secs", "1"];
 
