@@ -167,10 +167,15 @@ impl Outages {
         match outage {
             Outage::Cut(Link::UiServer) | Outage::Blackhole(Link::UiServer) => {
                 let answered = self.probes.ui_answered();
-                tokio::select! {
-                    probe = self.probes.ask_ui(RECOVERY_GUARD) => { probe?; }
-                    () = answered => {}
-                }
+                let probe = self.probes.ask_ui(RECOVERY_GUARD);
+                tokio::pin!(probe);
+                // The probe is always seen through: once asked, the UI may start it at any
+                // moment, and the books must know it.
+                let seen = tokio::select! {
+                    asked = &mut probe => { asked?; since.elapsed() }
+                    () = answered => { let seen = since.elapsed(); probe.await?; seen }
+                };
+                return Ok(seen);
             }
             _ => {
                 let closed = self.probes.closed_after_now().await;
