@@ -62,13 +62,17 @@ struct AppState {
     /// wait for each other (and each costs memory).
     bank_slots: Arc<Semaphore>,
     disk: disk::DiskAlarm,
+    /// Whether a change of Real World Mode is kept in the database (`crate::kept_mode`).
+    keep_real_world_mode: bool,
 }
 
 /// Bank calls allowed on tokio's blocking threads at once.
 const BANK_SLOTS: usize = 2;
 
 /// All routes, behind the front door, ready to serve.
-pub fn router(bank: Bank, real_world_mode: RealWorldMode, door: FrontDoor) -> Router {
+/// `keep_real_world_mode`: a change of Real World Mode is kept in the database for the next
+/// start (modules 3 and 4).
+pub fn router(bank: Bank, real_world_mode: RealWorldMode, door: FrontDoor, keep_real_world_mode: bool) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/health", get(health))
@@ -89,6 +93,7 @@ pub fn router(bank: Bank, real_world_mode: RealWorldMode, door: FrontDoor) -> Ro
             real_world_mode,
             bank_slots: Arc::new(Semaphore::new(BANK_SLOTS)),
             disk: disk::DiskAlarm::default(),
+            keep_real_world_mode,
         })
 }
 
@@ -196,7 +201,17 @@ async fn set_real_world_mode(
     State(app): State<AppState>,
     JsonBody(update): JsonBody<RealWorldModeUpdate>,
 ) -> Result<Json<RealWorldModeSettings>, ApiError> {
-    let settings = app.real_world_mode.update(update).map_err(ApiError::bad_request)?;
+    let settings = app.real_world_mode.update(update.clone()).map_err(ApiError::bad_request)?;
+    if app.keep_real_world_mode {
+        // The switch is switched either way: only the next start would miss the change.
+        let kept = app.with_bank(move |bank| crate::kept_mode::keep(bank, &update)).await;
+        if let Err(error) = kept {
+            warn!(
+                "Real World Mode changed, but the database could not keep it for the next start: {}",
+                error.body.error
+            );
+        }
+    }
     if settings.enabled {
         info!(
             "Real World Mode is ON: {:.0}% slow ({}s then 504), {:.0}% fail with 500, {:.0}% lost responses",

@@ -62,6 +62,21 @@ impl Default for RealWorldModeSettings {
     }
 }
 
+impl RealWorldModeSettings {
+    /// These settings with `update`'s fields in place of theirs (not validated).
+    pub fn updated(&self, update: &RealWorldModeUpdate) -> RealWorldModeSettings {
+        RealWorldModeSettings {
+            enabled: update.enabled.unwrap_or(self.enabled),
+            slow_rate: update.slow_rate.unwrap_or(self.slow_rate),
+            failure_rate: update.failure_rate.unwrap_or(self.failure_rate),
+            slow_secs: update.slow_secs.unwrap_or(self.slow_secs),
+            lost_response_rate: update.lost_response_rate.unwrap_or(self.lost_response_rate),
+            seed: update.seed.or(self.seed),
+            inject_on_balance: update.inject_on_balance.unwrap_or(self.inject_on_balance),
+        }
+    }
+}
+
 /// A partial change, as sent to `POST /admin/real-world-mode`.
 /// Fields left out keep their value; a new `seed` restarts the sequence.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -81,6 +96,21 @@ pub struct RealWorldModeUpdate {
     pub seed: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inject_on_balance: Option<bool>,
+}
+
+impl RealWorldModeUpdate {
+    /// The changes of `self`, then of `later`: a field `later` sets wins.
+    pub fn then(&self, later: &RealWorldModeUpdate) -> RealWorldModeUpdate {
+        RealWorldModeUpdate {
+            enabled: later.enabled.or(self.enabled),
+            slow_rate: later.slow_rate.or(self.slow_rate),
+            failure_rate: later.failure_rate.or(self.failure_rate),
+            slow_secs: later.slow_secs.or(self.slow_secs),
+            lost_response_rate: later.lost_response_rate.or(self.lost_response_rate),
+            seed: later.seed.or(self.seed),
+            inject_on_balance: later.inject_on_balance.or(self.inject_on_balance),
+        }
+    }
 }
 
 /// What kind of request is rolling the dice.
@@ -131,16 +161,7 @@ impl RealWorldMode {
     /// Applies a partial change. Invalid values change nothing.
     pub fn update(&self, update: RealWorldModeUpdate) -> Result<RealWorldModeSettings, String> {
         let mut state = self.lock();
-        let old = &state.settings;
-        let new = RealWorldModeSettings {
-            enabled: update.enabled.unwrap_or(old.enabled),
-            slow_rate: update.slow_rate.unwrap_or(old.slow_rate),
-            failure_rate: update.failure_rate.unwrap_or(old.failure_rate),
-            slow_secs: update.slow_secs.unwrap_or(old.slow_secs),
-            lost_response_rate: update.lost_response_rate.unwrap_or(old.lost_response_rate),
-            seed: update.seed.or(old.seed),
-            inject_on_balance: update.inject_on_balance.unwrap_or(old.inject_on_balance),
-        };
+        let new = state.settings.updated(&update);
         validate(&new)?;
         if update.seed.is_some() {
             state.dice = dice_for(new.seed);

@@ -99,6 +99,7 @@ impl AccountApiArgs {
             closed_accounts: Vec::new(),
             allowed_hosts: self.allowed.hosts.clone(),
             port_flag: "--port",
+            keep_real_world_mode: false,
             real_world_mode: RealWorldModeSettings {
                 enabled: bank.real_world_mode || real_world_mode_in_source,
                 slow_secs: bank.slow_secs,

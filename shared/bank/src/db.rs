@@ -158,6 +158,10 @@ const SCHEMA: &str = "
         new_cents      INTEGER NOT NULL,
         created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
     );
+    CREATE TABLE IF NOT EXISTS settings (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
 ";
 
 /// Databases made before accounts could be closed get the column, all accounts open.
@@ -301,6 +305,26 @@ impl Bank {
             tx.execute("DELETE FROM ledger", [])?;
             tx.execute("DELETE FROM accounts", [])?;
             self.insert_initial_accounts(tx, "INSERT")
+        })
+    }
+
+    /// A setting kept in the database across restarts (modules 3 and 4 keep Real World
+    /// Mode's switch here: `bank::kept_mode`), or `None` when it was never set.
+    pub fn setting(&self, name: &str) -> Result<Option<String>, BankError> {
+        let connection = self.lock();
+        let value =
+            connection.query_row("SELECT value FROM settings WHERE name = ?1", [name], |row| row.get(0)).optional()?;
+        Ok(value)
+    }
+
+    /// Sets a setting kept across restarts. [`Bank::reset`] leaves the settings alone.
+    pub fn set_setting(&self, name: &str, value: &str) -> Result<(), BankError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = ?2",
+                params![name, value],
+            )?;
+            Ok(())
         })
     }
 

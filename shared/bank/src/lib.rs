@@ -3,6 +3,7 @@
 //! * [`money`] — [`Cents`], the one money type: exact, whole cents.
 //! * [`db`] — [`Bank`], balances and a ledger in SQLite; idempotent by `reference_id`.
 //! * [`chaos`] — "Real World Mode": injected failures, switchable at run time.
+//! * [`kept_mode`] — Real World Mode kept in the database across restarts (modules 3 and 4).
 //! * [`api`] and [`server`] — the account API over HTTP.
 //! * [`client`] — [`AccountClient`], whose errors say whether a retry can help.
 //!
@@ -14,6 +15,7 @@ pub mod chaos;
 pub mod cli;
 pub mod client;
 pub mod db;
+pub mod kept_mode;
 pub mod money;
 pub mod server;
 pub mod wire;

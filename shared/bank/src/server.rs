@@ -11,7 +11,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::api::front_door::FrontDoor;
-use crate::chaos::{RealWorldMode, RealWorldModeSettings};
+use crate::chaos::{RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate};
 use crate::db::Bank;
 use crate::money::Cents;
 
@@ -36,6 +36,9 @@ pub struct AccountApiConfig {
     /// The flag that sets `port` in the program that runs this API (`--port`, or `--api-port`
     /// beside the UI): the message for a taken port names it.
     pub port_flag: &'static str,
+    /// Keep Real World Mode in the database: a restart on the same database starts with the
+    /// mode as it was (modules 3 and 4, whose page switches it; see [`crate::kept_mode`]).
+    pub keep_real_world_mode: bool,
 }
 
 impl Default for AccountApiConfig {
@@ -49,6 +52,7 @@ impl Default for AccountApiConfig {
             real_world_mode: RealWorldModeSettings::default(),
             allowed_hosts: Vec::new(),
             port_flag: "--port",
+            keep_real_world_mode: false,
         }
     }
 }
@@ -73,7 +77,7 @@ pub struct BoundAccountApi {
 
 /// Opens the database and binds the port.
 pub async fn bind(config: &AccountApiConfig) -> anyhow::Result<BoundAccountApi> {
-    let real_world_mode = RealWorldMode::new(config.real_world_mode.clone())
+    RealWorldMode::new(config.real_world_mode.clone())
         .map_err(|problem| anyhow!("invalid Real World Mode settings: {problem}"))?;
 
     let db_path = config.db_path.clone();
@@ -88,12 +92,36 @@ pub async fn bind(config: &AccountApiConfig) -> anyhow::Result<BoundAccountApi> 
     .await?
     .with_context(|| format!("could not open the bank database at {}", config.db_path.display()))?;
 
+    let settings = if config.keep_real_world_mode {
+        let (bank, flags) = (bank.clone(), config.real_world_mode.clone());
+        tokio::task::spawn_blocking(move || starting_kept_mode(&bank, &flags)).await?
+    } else {
+        config.real_world_mode.clone()
+    };
+    let real_world_mode =
+        RealWorldMode::new(settings).map_err(|problem| anyhow!("invalid Real World Mode settings: {problem}"))?;
+
     let listener = listen(&config.host, config.port, "account API", config.port_flag).await?;
     let address = listener.local_addr()?;
 
     let door = FrontDoor::new(address.ip(), &config.allowed_hosts);
-    let router = crate::api::router(bank.clone(), real_world_mode.clone(), door);
+    let router = crate::api::router(bank.clone(), real_world_mode.clone(), door, config.keep_real_world_mode);
     Ok(BoundAccountApi { listener, address, router, bank, real_world_mode })
+}
+
+/// The mode a bank that keeps it starts with: its flags, then what its database kept. The
+/// flag that switches it on is kept too, so the database always says how the mode is.
+fn starting_kept_mode(bank: &Bank, flags: &RealWorldModeSettings) -> RealWorldModeSettings {
+    let kept = crate::kept_mode::load(bank);
+    let settings = crate::kept_mode::starting_settings(flags, kept.as_ref());
+    let kept_on = kept.as_ref().and_then(|kept| kept.enabled) == Some(true);
+    if flags.enabled && !kept_on {
+        let on = RealWorldModeUpdate { enabled: Some(true), ..Default::default() };
+        if let Err(error) = crate::kept_mode::keep(bank, &on) {
+            tracing::warn!("Real World Mode is on, but the database could not keep it for the next start: {error}");
+        }
+    }
+    settings
 }
 
 /// Binds `host:port` for a server (`what`: "account API", "Money Transfer UI"). A taken port

@@ -84,17 +84,17 @@ pub async fn main(
     workshop::exit_code(outcome)
 }
 
-/// Only withdraw and deposit fail in Real World Mode; balance reads stay reliable so the
-/// page keeps working.
+/// The account API alone, as `module_bank_config` makes it.
 async fn run_account_api(args: AccountApiArgs, default_db: &std::path::Path) -> anyhow::Result<()> {
     workshop::logging::init();
-    let config = args.config(default_db, INITIAL_BALANCES, false, false);
+    let config = crate::services::module_bank_config(&args, default_db, INITIAL_BALANCES);
     let api = bank::bind(&config).await?;
     println!(
         "Account API ready at {} (database {}). Ctrl-C stops it.",
         api.url(),
         workshop::paths::display(&config.db_path)
     );
+    crate::services::say_if_real_world_mode(&api);
     api.serve(workshop::stop_requested()).await
 }
 

@@ -57,11 +57,12 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     // The balance reads stay reliable here, or the page would be unusable in Real World Mode.
     let config = AccountApiConfig {
         port_flag: "--api-port",
-        ..api_args.config(parts.default_db, parts.initial_balances, false, false)
+        ..module_bank_config(&api_args, parts.default_db, parts.initial_balances)
     };
     let account_api = bank::bind(&config).await?;
     let api_url = ApiUrlArgs { api_url: format!("http://127.0.0.1:{}", account_api.local_addr().port()) };
     println!("Account API ready at {} (database {})", account_api.url(), workshop::paths::display(&config.db_path));
+    say_if_real_world_mode(&account_api);
 
     let ui_config = UiConfig {
         host: args.host.clone(),
@@ -107,6 +108,27 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     println!("All stopped. Transfers that were running wait in Temporal for the next worker.");
     Ok(())
 }
+
+/// The bank of modules 3 and 4: balance reads never fail on purpose (the page must load), and
+/// Real World Mode, which the page switches, is kept in the database across restarts.
+pub fn module_bank_config(
+    args: &AccountApiArgs,
+    default_db: &Path,
+    initial_balances: &[(&str, Cents)],
+) -> AccountApiConfig {
+    AccountApiConfig { keep_real_world_mode: true, ..args.config(default_db, initial_balances, false, false) }
+}
+
+/// A bank that starts in Real World Mode says so: it kept the page's switch from its last run.
+pub fn say_if_real_world_mode(account_api: &bank::BoundAccountApi) {
+    if account_api.real_world_mode().is_enabled() {
+        println!("{REAL_WORLD_MODE_KEPT}");
+    }
+}
+
+/// What a bank that starts in Real World Mode prints.
+pub const REAL_WORLD_MODE_KEPT: &str =
+    "Real World Mode is ON (the bank keeps it across restarts; the page's switch turns it off)";
 
 /// Runs the worker until Ctrl-C, then stops it gracefully. It stopping by itself is an error.
 async fn run_worker_until_stop(mut worker: Worker) -> anyhow::Result<()> {

@@ -1,7 +1,11 @@
-//! Module 3's page: the services in one process, transfers through the UI's API, the
-//! visibility query by hand; then the crash step: the services without their worker, the
-//! worker in Terminal 2 stopped in the middle of the daily batch and started again, and every
-//! transfer of the batch completes, moving its money once.
+//! Module 3's page: the services in one process, transfers through the UI's API, Real World
+//! Mode switched on the page, the visibility query by hand; then the crash step: the services
+//! again without their worker (Real World Mode still on: the bank keeps it), the worker in
+//! Terminal 2 stopped while the daily batch retries, the cards as the page quotes them, and
+//! the worker started again: every waiting transfer takes its next step within the time the
+//! page says, and every transfer of the batch completes, moving its money once.
+
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use testkit::pages::{PAGE_ACCOUNT_API_PORT, PAGE_TEMPORAL_ADDRESS, PAGE_UI_PORT, Walk};
@@ -29,6 +33,10 @@ impl Browser {
         Ok(self.http.get(format!("{}{path}", self.ui)).send().await?.error_for_status()?.json().await?)
     }
 
+    async fn get_owned(&self, path: String) -> anyhow::Result<Value> {
+        self.get(&path).await
+    }
+
     async fn transfer(&self, from: &str, to: &str, amount: f64) -> anyhow::Result<String> {
         let body = json!({"from_account": from, "to_account": to, "amount": amount});
         let started = self.post(format!("{}/api/transfer", self.ui), body).await?;
@@ -41,8 +49,14 @@ impl Browser {
         futures::future::try_join_all(starts).await
     }
 
+    /// The page's Real World Mode switch.
     async fn real_world_mode(&self, enabled: bool) -> anyhow::Result<()> {
         self.post(format!("{}/api/real-world-mode", self.ui), json!({"enabled": enabled})).await.map(drop)
+    }
+
+    /// Where the page's switch stands.
+    async fn real_world_mode_is_on(&self) -> anyhow::Result<bool> {
+        Ok(self.get("/api/real-world-mode").await?["enabled"].as_bool().expect("enabled"))
     }
 
     /// Not on the page: the bank's own admin switch, to make its failures certain.
@@ -74,6 +88,20 @@ impl Browser {
         let found = accounts["accounts"].as_array().unwrap().iter().find(|a| a["account_number"] == account);
         Ok(found.and_then(|a| a["balance"].as_f64()).expect("account listed"))
     }
+}
+
+/// How long after the worker's restart step 4 says every waiting transfer takes its next step
+/// ("takes its next step within N s").
+fn next_step_bound() -> Duration {
+    let page = testkit::pages::Page::load("03-money-transfer-ui");
+    let prose = page.body.split("## Step 4").nth(1).expect("a step 4");
+    let secs = prose
+        .split("takes its next step within ")
+        .nth(1)
+        .and_then(|rest| rest.split(" s").next())
+        .and_then(|n| n.parse().ok())
+        .expect("step 4 says \"takes its next step within N s\"");
+    Duration::from_secs(secs)
 }
 
 /// Waits until `program` has printed, for every transfer of the batch, a line `line(from, to)`.
@@ -119,6 +147,7 @@ async fn module03_page() -> anyhow::Result<()> {
     );
     let first = browser.transfer("account_A", "account_F", 10.0).await?;
     browser.wait_until_completed(&[first]).await?;
+    browser.real_world_mode(true).await?; // step 2's switch; it stays on to the end of step 4
 
     // Step 3: the API's visibility query, by hand.
     let listed = walk.run(
@@ -135,12 +164,14 @@ async fn module03_page() -> anyhow::Result<()> {
     walk.record(&all_in_one);
     let mut without_worker = walk.spawn("cargo run -p module03 -- --host 0.0.0.0 --no-worker", &services)?;
     without_worker.wait_for("Ctrl-C stops everything.").await?;
+    assert!(without_worker.transcript().contains(transfer_ui::services::REAL_WORLD_MODE_KEPT));
+    assert!(browser.real_world_mode_is_on().await?, "the restarted bank kept the page's switch");
     let mut worker = walk.spawn("cargo run -p module03 -- worker", &worker_args)?;
     worker.wait_for("polling module03-transfer-task-queue").await?;
 
-    // The page leaves the moment to stop the worker to the learner ("while some cards are
-    // still running"). Here every money call fails until then, so all five surely are.
-    browser.real_world_mode(true).await?;
+    // The page leaves the moment to stop the worker to the learner ("while some cards still
+    // run"), with Real World Mode on. Here every money call fails until then (the bank's admin
+    // switch, not the page's), so all five surely are still retrying.
     browser.bank_failure_rate(1.0).await?;
     let batch = browser.daily_batch().await?;
     let withdraw_failed = |from: &str, _: &str| format!("withdraw($100.00 from {from}): failed, Temporal will retry");
@@ -152,15 +183,33 @@ async fn module03_page() -> anyhow::Result<()> {
     // Nothing moves without a worker; the server knows what waits.
     let waiting = walk.run(RUNNING, &[]).await?;
     assert!(waiting.contains("Total: 5"), "{waiting}");
-    assert_eq!(browser.statuses(&batch).await?, ["RUNNING"; 5]);
-    let first_card = browser.get(&format!("/api/workflows/{}", batch[0])).await?;
-    assert!(first_card["error"].as_str().unwrap_or_default().contains("no worker answered"), "{first_card}");
-    assert_eq!(first_card["from_account"], "account_A", "the accounts are search attributes: {first_card}");
+    assert!(browser.real_world_mode_is_on().await?, "the crash happened with Real World Mode on");
+    // Each card, as step 4 quotes it: "Waiting for a worker" and the Query's failure, with
+    // its accounts and its retries from the server.
+    let script = browser.http.get(format!("{}/app.js", browser.ui)).send().await?.text().await?;
+    assert!(script.contains("'Waiting for a worker'"), "the card's label for a Query no worker answers");
+    let page = testkit::pages::Page::load("03-money-transfer-ui");
+    let quoted = "get_state Query failed: no worker answered within 2s";
+    assert!(page.body.contains(&format!("**Waiting for a worker** and `{quoted}`")), "step 4 quotes the card");
+    let cards = futures::future::try_join_all(batch.iter().map(|id| browser.get_owned(format!("/api/workflows/{id}"))));
+    for card in cards.await? {
+        assert_eq!(card["status"], "RUNNING", "{card}");
+        assert!(card["error"].as_str().unwrap_or_default().starts_with(quoted), "{card}");
+        assert!(card["from_account"].is_string(), "the accounts are search attributes: {card}");
+        assert!(card["pending_activity"]["last_failure"].is_string(), "the server keeps the retries: {card}");
+        walk.saw(&card.to_string());
+    }
 
-    // The bank is fixed meanwhile, so that each transfer finishes at its next attempt rather
-    // than after a random run of Real World Mode's failures.
+    // Step 4 switches Real World Mode off while the worker is away: each transfer finishes at
+    // its next attempt.
     browser.real_world_mode(false).await?;
+    let restarted = Instant::now();
     let worker = walk.spawn("cargo run -p module03 -- worker", &worker_args)?;
+    let withdrew = |from: &str, _: &str| format!("withdraw($100.00 from {from}): ok");
+    wait_for_each_transfer(&worker, "every waiting transfer's next step", withdrew).await?;
+    let next_steps = restarted.elapsed();
+    println!("every waiting transfer took its next step {:.1} s after the worker's restart", next_steps.as_secs_f64());
+    assert!(next_steps <= next_step_bound(), "{next_steps:?}: more than step 4 says ({:?})", next_step_bound());
     browser.wait_until_completed(&batch).await?;
     let deposited = |_: &str, to: &str| format!("deposit($100.00 into {to}): ok");
     wait_for_each_transfer(&worker, "every deposit in the worker's output", deposited).await?;
