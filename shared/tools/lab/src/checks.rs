@@ -181,7 +181,7 @@ async fn module04(settings: &Settings, client: &Client) -> anyhow::Result<Verdic
         let stuck = resets::stuck_on_workflow_task(client, MODULE04_TYPE).await?;
         if !stuck.is_empty() {
             problem.push_str(
-                " Their workflow task keeps failing: once the fixed worker runs, each takes its next step within 30 s \
+                " Their workflow task keeps failing: once the fixed worker runs, each takes its next step within 40 s \
                  on the workshop's dev server (Temporal waits longer before each attempt; a server's default waits \
                  up to 10 minutes). To run one now on the fixed code, reset it:",
             );

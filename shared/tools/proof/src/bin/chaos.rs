@@ -132,7 +132,7 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let mut rows = Vec::new();
     for seed in args.seed.iter().copied() {
-        let before = load_average();
+        let before = proof::load_average();
         let outcome = run(&args.config(seed)).await?;
         println!("\n{}", summary(&outcome));
         let problems = verify(&outcome);
@@ -145,7 +145,7 @@ async fn main() -> anyhow::Result<()> {
         for problem in &problems {
             println!("PROBLEM: {problem}");
         }
-        rows.push(Row { seed, problems: problems.len(), outcome, load: (before, load_average()) });
+        rows.push(Row { seed, problems: problems.len(), outcome, load: (before, proof::load_average()) });
     }
     if rows.len() > 1 {
         println!("\nRecovery over all seeds:");
@@ -214,12 +214,4 @@ fn table(rows: &[Row]) -> String {
         .unwrap();
     }
     text
-}
-
-/// The first field of /proc/loadavg (the 1-minute load average), or "?".
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|text| text.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "?".into())
 }
