@@ -8,15 +8,17 @@
 //! - [`load`]: a bounded load generator (connections × requests) with latency percentiles.
 //! - [`binaries`]: module 3's binary, of the profile being measured.
 //! - [`throughput`]: the floor (a no-op worker) and module 3 under a batch of transfers.
+//! - [`room`]: many learners' module 3 on one server beside other learners' workflows.
 //! - [`doc_section`]: rewriting one marked section of docs/benchmarks.md.
 //!
-//! Used by the tests in `tests/` and by the `chaos`, `bench` and `throughput` programs.
+//! Used by the tests in `tests/` and by the `chaos`, `bench`, `throughput` and `room` programs.
 
 pub mod binaries;
 pub mod chaos;
 pub mod doc_section;
 pub mod http;
 pub mod load;
+pub mod room;
 pub mod throughput;
 
 /// Module 3's names in Temporal: the chaos run and the benchmarks drive module 3.
