@@ -33,7 +33,14 @@ pub struct Services {
     pub ui_url: String,
     pub api_url: String,
     pub initial: BTreeMap<String, i64>,
-    _program: Program,
+    program: Program,
+}
+
+impl Services {
+    /// Ctrl-C, then waits until the program has exited (and so let go of its ports).
+    async fn stop(&mut self) {
+        self.program.stop(std::time::Duration::from_secs(10)).await;
+    }
 }
 
 impl Learner {
@@ -99,7 +106,7 @@ pub async fn run_the_workshop(server: &TestServer, name: Option<&'static str>) -
 
     // Module 4: Jerry's build leaves transfers stuck on his workflow bug; the fixed build,
     // restarted on the same ports and bank, moves them on.
-    let (jerrys, pid) = transfer_services("module04", &dir, &env).await?;
+    let (mut jerrys, pid) = transfer_services("module04", &dir, &env).await?;
     worker_pids.push(pid);
     let mut module04 = Vec::new();
     for (from, to) in [("account_A", "account_B"), ("account_C", "account_D")] {
@@ -115,7 +122,7 @@ pub async fn run_the_workshop(server: &TestServer, name: Option<&'static str>) -
         .await?;
     }
     let initial = jerrys.initial.clone();
-    drop(jerrys); // Ctrl-C
+    jerrys.stop().await; // Ctrl-C, and its ports are free again
     let (mut module04_ui, pid) = transfer_services("module04-solution", &dir, &env).await?;
     module04_ui.initial = initial;
     worker_pids.push(pid);
@@ -164,5 +171,5 @@ async fn services(mut program: Program, ui_url: Option<String>, api_url: String)
         program.wait_for("Account API ready").await?;
     }
     let initial = books::balances(&api_url).await?;
-    Ok(Services { ui_url: ui_url.unwrap_or_default(), api_url, initial, _program: program })
+    Ok(Services { ui_url: ui_url.unwrap_or_default(), api_url, initial, program })
 }
