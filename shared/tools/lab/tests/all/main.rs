@@ -10,6 +10,7 @@ mod dev_container;
 mod doc_links;
 mod fresh_vm;
 mod hot_fix_drift;
+mod house_rules;
 mod instruqt_pages;
 mod instruqt_play;
 mod lab_checks;
