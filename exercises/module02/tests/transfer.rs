@@ -1,8 +1,8 @@
 //! Module 2 with real processes: the module's binaries, a real Temporal dev server and a real
 //! account API, each test on its own free ports.
 
-use bank::chaos::Target;
 use bank::client::STEP_TIMEOUT;
+use bank::real_world_mode::Target;
 use bank::{Cents, EntryKind, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate};
 use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;

@@ -43,8 +43,8 @@ pub use extract::is_valid_account_id;
 use extract::{AccountId, JsonBody, MoveMoney, MoveMoneyBody};
 use front_door::FrontDoor;
 
-use crate::chaos::{InjectedFailure, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate, Target};
 use crate::db::{Account, Bank, BankError, EntryKind, LedgerEntry, Receipt};
+use crate::real_world_mode::{InjectedFailure, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate, Target};
 use crate::wire::{DepositResponse, Health, ResetResponse, WithdrawResponse, codes};
 
 /// Request bodies are tiny; anything bigger is a mistake or an attack.

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::api::front_door::{ALLOWED_HOST_FLAG, ALLOWED_HOSTS_ENV};
-use crate::chaos::RealWorldModeSettings;
 use crate::client::AccountClient;
 use crate::money::Cents;
+use crate::real_world_mode::RealWorldModeSettings;
 use crate::server::AccountApiConfig;
 
 /// Where the account API is, for programs that call it.

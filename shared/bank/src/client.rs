@@ -13,9 +13,9 @@ use std::time::Duration;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::chaos::{RealWorldModeSettings, RealWorldModeUpdate};
 use crate::db::{Account, LedgerEntry};
 use crate::money::Cents;
+use crate::real_world_mode::{RealWorldModeSettings, RealWorldModeUpdate};
 use crate::wire::{
     DepositResponse, DiskFull, DiskFullUpdate, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse,
     codes,

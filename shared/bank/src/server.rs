@@ -11,9 +11,9 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::api::front_door::FrontDoor;
-use crate::chaos::{RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate};
 use crate::db::Bank;
 use crate::money::Cents;
+use crate::real_world_mode::{RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate};
 
 /// The accounts every fresh bank starts with.
 pub const DEFAULT_INITIAL_BALANCES: &[(&str, Cents)] =

@@ -6,8 +6,8 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::chaos::LOST_RESPONSE_MESSAGE;
 use crate::db::BankError;
+use crate::real_world_mode::LOST_RESPONSE_MESSAGE;
 use crate::wire::{ErrorBody, codes};
 
 /// An error answer of the account API.

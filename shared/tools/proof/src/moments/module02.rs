@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use bank::chaos::Target;
+use bank::real_world_mode::Target;
 use bank::{RealWorldMode, RealWorldModeSettings};
 use testkit::{Program, TempDir, TestServer, free_port, workspace_binary};
 
@@ -24,7 +24,7 @@ fn seed_failing_the_first_call() -> u64 {
                 RealWorldModeSettings { enabled: true, seed: Some(seed), ..RealWorldModeSettings::default() };
             let Ok(dice) = RealWorldMode::new(settings) else { return false };
             let first = dice.roll_before(Target::BalanceRead);
-            first == Some(bank::chaos::InjectedFailure::Unavailable)
+            first == Some(bank::real_world_mode::InjectedFailure::Unavailable)
                 && (0..CALLS).all(|_| dice.roll_before(Target::BalanceRead).is_none())
         })
         .expect("a seed among all u64")

@@ -7,7 +7,7 @@
 //! API (`/admin/real-world-mode`) so that each step meets the failure the page describes,
 //! and lets the next attempt through at once: nothing waits on luck.
 
-use bank::chaos::Target;
+use bank::real_world_mode::Target;
 use bank::{RealWorldMode, RealWorldModeSettings};
 use serde_json::{Value, json};
 use testkit::pages::{PAGE_ACCOUNT_API_PORT, Walk};
