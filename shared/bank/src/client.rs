@@ -362,6 +362,19 @@ mod tests {
     }
 
     #[test]
+    fn a_full_disk_answer_reads_as_the_chaos_run_counts_it() {
+        let body = ErrorBody {
+            error: "The bank's database is full".into(),
+            code: crate::wire::codes::DISK_FULL.into(),
+            current_balance: None,
+            requested_amount: None,
+        };
+        let refused = classify(StatusCode::INSUFFICIENT_STORAGE, Some(body), b"", "http://bank");
+        assert!(refused.is_retryable());
+        assert!(refused.to_string().contains(crate::said::DISK_FULL_ANSWER), "{refused}");
+    }
+
+    #[test]
     fn encodes_odd_ids() {
         assert_eq!(encode("account_A"), "account_A");
         assert_eq!(encode("a/b c"), "a%2Fb%20c");

@@ -5,6 +5,7 @@
 //! * [`real_world_mode`] — "Real World Mode": injected failures, switchable at run time.
 //! * [`kept_mode`] — Real World Mode kept in the database across restarts (modules 3 and 4).
 //! * [`api`] and [`server`] — the account API over HTTP.
+//! * [`said`] — the lines of its log other programs count.
 //! * [`client`] — [`AccountClient`], whose errors say whether a retry can help.
 //!
 //! Nothing here knows about Temporal: this is the unreliable outside world
@@ -17,6 +18,7 @@ pub mod db;
 pub mod kept_mode;
 pub mod money;
 pub mod real_world_mode;
+pub mod said;
 pub mod server;
 pub mod wire;
 

@@ -102,7 +102,7 @@ async fn start_transfer(
                     let message = format!("Idempotency-Key {key} was used for another transfer: use a new key");
                     return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", message));
                 }
-                tracing::info!("{workflow_id} was started before with this Idempotency-Key: not started again");
+                tracing::info!("{workflow_id} was {}: not started again", workshop::said::STARTED_BEFORE);
                 return Ok(Json(json!({ "workflow_id": workflow_id, "status": "started" })));
             }
             workflow_id

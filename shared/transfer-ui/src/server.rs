@@ -87,6 +87,6 @@ pub async fn run(args: UiArgs, api: bank::cli::ApiUrlArgs, module: Module) -> an
         port_flag: "--port",
     };
     let ui = bind(config, client, &target).await?;
-    println!("UI ready at {} (account API at {}). Ctrl-C stops it.", ui.url(), api.api_url);
+    println!("{} (account API at {}). Ctrl-C stops it.", workshop::said::ui_ready(ui.url()), api.api_url);
     ui.serve(workshop::stop_requested()).await
 }

@@ -33,7 +33,7 @@ async fn module01(settings: &Settings) -> anyhow::Result<()> {
     let binary = settings.binary("module01")?;
     for round in 1..=2 {
         let mut first = start("worker 1", &binary, &["worker"], settings)?;
-        first.next_line(|line| line.contains("polling task queue")).await?;
+        first.next_line(|line| line.contains(workshop::said::WORKER_POLLING)).await?;
         let mut starter = start("start", &binary, &["start", "--delay-secs", "1"], settings)?;
         let printed = |line: &str| line.starts_with("print_number(");
         let mut numbers = 0;
@@ -115,7 +115,7 @@ async fn module02(settings: &Settings) -> anyhow::Result<()> {
             db.display().to_string(),
         ];
         let mut child = start("account-api", &binary, &args, settings)?;
-        if child.next_line(|line| line.contains("Account API ready")).await?.is_none() {
+        if child.next_line(|line| line.contains(workshop::said::ACCOUNT_API_READY)).await?.is_none() {
             bail!("the account API did not start (its output is above; is port {} free?)", port_of(api)?);
         }
         started_api = Some(child);
@@ -299,7 +299,7 @@ async fn ensure_services_with(
         db.display().to_string(),
     ];
     let mut services = start(module, binary, &args, settings)?;
-    if services.next_line(|line| line.contains("UI ready at")).await?.is_none() {
+    if services.next_line(|line| line.contains(workshop::said::UI_READY)).await?.is_none() {
         bail!(
             "the {module} services did not start (their output is above; are ports {} and {} free?)",
             port_of(&settings.account_api_url)?,

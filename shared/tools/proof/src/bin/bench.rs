@@ -108,11 +108,11 @@ impl Services {
         let db = dir.path().join("bank.db");
         let api_args = ["account-api", "--port", &api_port.to_string(), "--db", db.to_str().unwrap()];
         let mut account_api = service(&binary, &api_args, &env, dir)?;
-        account_api.wait_for("Account API ready").await?;
+        account_api.wait_for(workshop::said::ACCOUNT_API_READY).await?;
         let mut ui = service(&binary, &["ui", "--port", &ui_port.to_string()], &env, dir)?;
-        ui.wait_for("UI ready at").await?;
+        ui.wait_for(workshop::said::UI_READY).await?;
         let mut worker = service(&binary, &["worker"], &env, dir)?;
-        worker.wait_for("Worker on").await?;
+        worker.wait_for(workshop::said::WORKER_POLLING).await?;
         Ok(Services { account_api, ui, worker, api_url, ui_url })
     }
 }

@@ -45,7 +45,7 @@ pub(super) async fn reattach(log: Log, pause: Duration) -> anyhow::Result<Vec<Ro
     env.push(("ACCOUNT_API_URL".into(), format!("http://127.0.0.1:{port}")));
 
     let mut first = Program::spawn(&binary, &[], &env)?;
-    let failed = first.wait_for("failed, Temporal will retry").await?;
+    let failed = first.wait_for(workshop::said::WILL_RETRY).await?;
     first.interrupt()?;
     first.wait_for("Stopped.").await?;
     first.wait_exit().await?;
