@@ -8,6 +8,7 @@ mod stand_ins;
 mod background_build;
 mod dev_container;
 mod doc_links;
+mod every_module;
 mod fresh_vm;
 mod hot_fix_drift;
 mod house_rules;
