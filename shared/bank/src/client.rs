@@ -194,7 +194,7 @@ impl AccountClient {
 
     /// Back to the initial balances with an empty ledger.
     pub async fn reset(&self) -> Result<ResetResponse, ClientError> {
-        // An empty JSON object: the account API takes only JSON posts (see api::front_door).
+        // An empty JSON object: the account API takes only JSON posts (see web::front_door).
         self.send(self.request(Method::POST, "/admin/reset").json(&serde_json::json!({}))).await
     }
 

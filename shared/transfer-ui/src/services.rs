@@ -5,12 +5,13 @@
 
 use std::path::Path;
 
-use bank::cli::{AccountApiArgs, AllowedHostsArgs, ApiUrlArgs, BankArgs};
+use bank::cli::{AccountApiArgs, ApiUrlArgs, BankArgs};
 use bank::{AccountApiConfig, Cents};
 use clap::Args;
 use temporalio_client::Client;
 use temporalio_sdk::Worker;
 use tokio::sync::watch;
+use web::AllowedHostsArgs;
 
 use workshop::Module;
 

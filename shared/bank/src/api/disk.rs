@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex};
 use axum::Json;
 use axum::extract::State;
 use tracing::{info, warn};
+use web::{ApiError, JsonBody};
 
-use super::extract::JsonBody;
-use super::{ApiError, AppState};
+use super::AppState;
 use crate::said::DISK_FULL;
 use crate::wire::{DiskFull, DiskFullUpdate};
 
