@@ -54,7 +54,7 @@ pub(super) async fn reattach(log: Log, pause: Duration) -> anyhow::Result<Vec<Ro
 
     let started = Instant::now();
     let mut second = Program::spawn(&binary, &[], &env)?;
-    let next = second.wait_for("[attempt ").await?;
+    let next = second.wait_for(workshop::said::ATTEMPT).await?;
     let seconds = started.elapsed().as_secs_f64();
     log.note(&format!("{:?} {seconds:.1} s after the run again started", next.trim()));
     second.wait_for("Transfer of $100.00 completed.").await?;

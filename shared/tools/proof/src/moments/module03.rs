@@ -43,7 +43,7 @@ pub(super) async fn crash(log: Log, stop: Stop) -> anyhow::Result<Vec<Row>> {
         worker.wait_for(workshop::said::WILL_RETRY).await?;
     }
     worker.interrupt()?;
-    worker.wait_for("Worker stopped.").await?;
+    worker.wait_for(workshop::said::WORKER_STOPPED).await?;
     worker.wait_exit().await?;
     let mut running = Vec::new();
     for id in &batch {

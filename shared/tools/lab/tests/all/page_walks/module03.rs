@@ -178,7 +178,7 @@ async fn module03_page() -> anyhow::Result<()> {
         |from: &str, _: &str| format!("withdraw($100.00 from {from}): {}", workshop::said::WILL_RETRY);
     wait_for_each_transfer(&worker, "every withdraw to fail once", withdraw_failed).await?;
     worker.interrupt()?;
-    worker.wait_for("Worker stopped.").await?;
+    worker.wait_for(workshop::said::WORKER_STOPPED).await?;
     walk.record(&worker);
 
     // Nothing moves without a worker; the server knows what waits.
