@@ -34,6 +34,8 @@ struct Cli {
     program: Option<Program>,
     #[command(flatten)]
     services: ServicesArgs,
+    #[command(flatten)]
+    learner: workshop::learner::LearnerFlag,
 }
 
 #[derive(Subcommand)]
@@ -104,7 +106,7 @@ async fn run_worker(
 ) -> anyhow::Result<()> {
     let (client, target) = workshop::connect().await?;
     let mut worker = build(client, api)?;
-    let polling = workshop::said::polling(module.task_queue);
+    let polling = workshop::said::polling(module.task_queue());
     println!("Worker on {} {polling}; bank at {}. Ctrl-C stops it.", target.address, api.api_url);
     workshop::run_until_ctrl_c(&mut worker).await
 }

@@ -78,10 +78,10 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
 
     let worker = if args.no_worker { None } else { Some((parts.build_worker)(client, &api_url)?) };
     match &worker {
-        Some(_) => println!("Worker {} task queue {}", workshop::said::WORKER_POLLING, parts.module.task_queue),
+        Some(_) => println!("Worker {} task queue {}", workshop::said::WORKER_POLLING, parts.module.task_queue()),
         None => println!(
             "No worker (--no-worker): transfers wait for one on task queue {}. Start it with: {}",
-            parts.module.task_queue,
+            parts.module.task_queue(),
             worker_command(parts.module, &api_url)
         ),
     }
@@ -150,7 +150,11 @@ async fn run_worker_until_stop(mut worker: Worker) -> anyhow::Result<()> {
 
 /// The command that starts the missing worker against this bank.
 fn worker_command(module: Module, api_url: &ApiUrlArgs) -> String {
-    let command = format!("cargo run -p {} -- worker", module.name);
+    let mut command = format!("cargo run -p {} -- worker", module.name);
+    // The same learner's task queue, however this program was given the name.
+    if let Some(learner) = workshop::learner::current() {
+        command.push_str(&format!(" --learner {learner}"));
+    }
     match api_url.api_url.as_str() {
         bank::DEFAULT_API_URL => command,
         other => format!("{command} --api-url {other}"),

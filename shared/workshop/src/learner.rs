@@ -50,6 +50,18 @@ pub fn choose(name: &str) -> Result<String, String> {
     Ok(name)
 }
 
+/// No learner for this program, whatever `WORKSHOP_LEARNER` says: the instructor's view of
+/// the whole room (`lab room`), whose lists and counts must not be narrowed to one learner.
+/// Call it before connecting; an error when `--learner` already chose one.
+pub fn whole_room() -> anyhow::Result<()> {
+    if CHOSEN.set(None).is_err()
+        && let Some(learner) = current()
+    {
+        bail!("this program shows every learner's work; it takes no learner (got {learner:?})");
+    }
+    Ok(())
+}
+
 /// Decides the learner once, before the first name is used: the `--learner` flag, else
 /// `WORKSHOP_LEARNER`, else, when `server_is_shared` (an address that is not this machine),
 /// one made from the user and host names, printed. `Ok(None)`: this machine's own server,

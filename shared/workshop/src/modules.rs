@@ -10,13 +10,15 @@
 pub struct Module {
     /// The package and folder, e.g. "module03".
     pub name: &'static str,
-    pub task_queue: &'static str,
+    /// The pages' name; a learner's is [`Module::task_queue`] (private, so nobody prints the
+    /// pages' name where the learner's is meant).
+    task_queue: &'static str,
     /// The type the worker registers: the `#[run(name = ...)]` of the module's workflow,
     /// or the workflow struct's name when it has none.
     pub workflow_type: &'static str,
     /// Modules 1 and 2 use one fixed id, so running the program again finds the same
-    /// workflow; modules 3 and 4 start a new id per transfer.
-    pub workflow_id: Option<&'static str>,
+    /// workflow; modules 3 and 4 start a new id per transfer. The learner's: [`Module::fixed_workflow_id`].
+    workflow_id: Option<&'static str>,
 }
 
 pub const MODULE01: Module = Module {
@@ -50,6 +52,12 @@ pub const MODULE04: Module = Module {
 pub const ALL: [Module; 4] = [MODULE01, MODULE02, MODULE03, MODULE04];
 
 impl Module {
+    /// A module whose workflows each get an id of their own (like modules 3 and 4), e.g. a
+    /// benchmark's stand-in.
+    pub const fn per_transfer(name: &'static str, task_queue: &'static str, workflow_type: &'static str) -> Module {
+        Module { name, task_queue, workflow_type, workflow_id: None }
+    }
+
     /// The module called `name` ("module03"), if there is one.
     pub fn named(name: &str) -> Option<Module> {
         ALL.into_iter().find(|module| module.name == name)

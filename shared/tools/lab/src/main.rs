@@ -4,6 +4,8 @@
 //!                         with one `FAIL: ` line saying what is missing and what to do, the
 //!                         way Instruqt shows it (see `feedback.rs`); the full list on stderr
 //!   lab solve module01    do what the learner would have done, so the check passes
+//!   lab room              the instructor's view of a shared namespace: each learner's
+//!                         completed workflows per module (docs/room.md)
 //!
 //! Everything it touches comes from the environment (see `settings.rs`), so tests can point
 //! it at a test server, free ports, a copy of the source tree and prebuilt binaries.
@@ -12,6 +14,7 @@ mod checks;
 mod feedback;
 mod learner_processes;
 mod resets;
+mod room;
 mod settings;
 mod solves;
 mod temporal;
@@ -35,6 +38,8 @@ use crate::settings::Settings;
 struct Cli {
     #[command(subcommand)]
     action: Action,
+    #[command(flatten)]
+    learner: workshop::learner::LearnerFlag,
 }
 
 #[derive(Subcommand)]
@@ -49,6 +54,9 @@ enum Action {
         #[arg(value_parser = module_parser())]
         module: Module,
     },
+    /// For an instructor whose learners share one namespace: each learner's completed
+    /// workflows per module, and how many still run (see docs/room.md).
+    Room,
 }
 
 /// A module by its name ("module03"), one of `workshop::modules::ALL`.
@@ -64,6 +72,13 @@ async fn main() {
     let cli = Cli::parse();
     let settings = Settings::from_env();
     let code = match cli.action {
+        Action::Room => match room::print().await {
+            Ok(()) => 0,
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                2
+            }
+        },
         Action::Check { module } => match checks::check(&settings, module).await {
             Ok(checks::Verdict::Passed(message)) => {
                 println!("✔ Module {} done. {message}", module.number());

@@ -10,9 +10,11 @@
 //! - [`throughput`]: the floor (a no-op worker) and module 3 under a batch of transfers.
 //! - [`moments`]: the workshop's "watch it happen" moments at a learner's pace, against the
 //!   waits the pages promise.
+//! - [`room`]: many learners' module 3 on one server beside other learners' workflows.
 //! - [`doc_section`]: rewriting one marked section of docs/benchmarks.md.
 //!
-//! Used by the tests in `tests/` and by the `chaos`, `bench`, `throughput` and `moments` programs.
+//! Used by the tests in `tests/` and by the `chaos`, `bench`, `throughput`, `moments` and `room`
+//! programs.
 
 pub mod binaries;
 pub mod chaos;
@@ -20,6 +22,7 @@ pub mod doc_section;
 pub mod http;
 pub mod load;
 pub mod moments;
+pub mod room;
 pub mod throughput;
 
 /// Module 3's names in Temporal: the chaos run and the benchmarks drive module 3.

@@ -146,7 +146,7 @@ async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -
     assert_eq!(services.balance("account_A").await?, 1000.0);
 
     let mut worker = Program::spawn(&program(), &worker_args, &server.program_env())?;
-    worker.wait_for(&workshop::said::polling(workshop::MODULE03.task_queue)).await?;
+    worker.wait_for(&workshop::said::polling(workshop::MODULE03.task_queue())).await?;
     let done = eventually("the transfer to complete on the separate worker", || async {
         let view = services.get(&path).await.ok()?;
         (view["status"] != "RUNNING").then_some(view)

@@ -16,4 +16,5 @@ mod instruqt_pages;
 mod instruqt_play;
 mod lab_checks;
 mod page_walks;
+mod room;
 mod shell_scripts;

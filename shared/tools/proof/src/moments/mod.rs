@@ -63,7 +63,7 @@ pub const MOMENTS: [Moment; 6] = [
         name: "a new worker carries on after Ctrl-C",
         measures: "`cargo run -p module01` stopped with Ctrl-C after number 3, run again after the pause: from the \
                    new run's start to its first number (4)",
-        bound_secs: 10,
+        bound_secs: 15,
     },
     Moment {
         key: Key::Module02Reattach,
@@ -179,8 +179,9 @@ impl Options {
     }
 }
 
-/// The learner's pauses before running a program again (a glance; reading the page and a command).
-const PAUSES: [u64; 2] = [5, 30];
+/// The learner's pauses before running a program again (up-arrow and Enter; a glance; reading
+/// the page and a command).
+const PAUSES: [u64; 3] = [2, 5, 30];
 
 type CaseFuture = Pin<Box<dyn Future<Output = anyhow::Result<Vec<Row>>> + Send>>;
 

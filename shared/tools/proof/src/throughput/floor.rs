@@ -13,12 +13,7 @@ use temporalio_sdk::{ActivityOptions, Worker, WorkerOptions, WorkflowContext, Wo
 use workshop::Module;
 
 /// The floor's names in Temporal: its own task queue and type, beside module 3's.
-pub const FLOOR: Module = Module {
-    name: "throughput-floor",
-    task_queue: "throughput-floor",
-    workflow_type: "ThroughputFloorWorkflow",
-    workflow_id: None,
-};
+pub const FLOOR: Module = Module::per_transfer("throughput-floor", "throughput-floor", "ThroughputFloorWorkflow");
 
 #[workflow]
 #[derive(Default)]

@@ -12,14 +12,16 @@ use super::Program;
 use super::output::Output;
 use crate::PATIENCE;
 
-/// Environment variables that would point a child at a developer's own Temporal setup.
-const TEMPORAL_ENV: [&str; 6] = [
+/// Environment variables that would point a child at a developer's own Temporal setup (and
+/// their learner name on a shared one).
+const TEMPORAL_ENV: [&str; 7] = [
     "TEMPORAL_ADDRESS",
     "TEMPORAL_NAMESPACE",
     "TEMPORAL_PROFILE",
     "TEMPORAL_API_KEY",
     "TEMPORAL_CONFIG_FILE",
     "TEMPORAL_TLS",
+    "WORKSHOP_LEARNER",
 ];
 
 /// A program about to start. It inherits this process's environment unless told otherwise.

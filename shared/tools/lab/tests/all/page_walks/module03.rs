@@ -167,7 +167,7 @@ async fn module03_page() -> anyhow::Result<()> {
     assert!(without_worker.transcript().contains(transfer_ui::services::REAL_WORLD_MODE_KEPT));
     assert!(browser.real_world_mode_is_on().await?, "the restarted bank kept the page's switch");
     let mut worker = walk.spawn("cargo run -p module03 -- worker", &worker_args)?;
-    worker.wait_for(&workshop::said::polling(workshop::MODULE03.task_queue)).await?;
+    worker.wait_for(&workshop::said::polling(workshop::MODULE03.task_queue())).await?;
 
     // The page leaves the moment to stop the worker to the learner ("while some cards still
     // run"), with Real World Mode on. Here every money call fails until then (the bank's admin
