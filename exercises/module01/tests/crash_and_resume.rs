@@ -25,7 +25,7 @@ async fn killed_worker_resumes_without_repeating_a_number() -> anyhow::Result<()
     let client = server.client();
 
     let mut first_worker = Program::spawn(MODULE01, &["worker"], &env)?;
-    first_worker.wait_for("polling task queue").await?;
+    first_worker.wait_for(workshop::said::WORKER_POLLING).await?;
     let mut starter = Program::spawn(MODULE01, &["start", "--delay-secs", "2"], &env)?;
     first_worker.wait_for("print_number(4)").await?;
 

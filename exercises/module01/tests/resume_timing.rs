@@ -23,7 +23,7 @@ async fn measure_resume_after_sigkill_and_ctrl_c() -> anyhow::Result<()> {
 
     // 1. SIGKILL while the timer after number 4 runs; a new worker starts at once.
     let mut first = Program::spawn(MODULE01, &["worker"], &env)?;
-    first.wait_for("polling task queue").await?;
+    first.wait_for(workshop::said::WORKER_POLLING).await?;
     let mut starter = Program::spawn(MODULE01, &["start", "--delay-secs", "1"], &env)?;
     eventually("timer after 4", || async {
         let events = history::events(&client, WORKFLOW_ID).await.ok()?;

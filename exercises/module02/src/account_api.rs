@@ -31,7 +31,7 @@ pub async fn run(args: AccountApiArgs) -> anyhow::Result<()> {
         args.config(&default_db(), INITIAL_BALANCES, REAL_WORLD_MODE, true).with_closed_accounts(CLOSED_ACCOUNTS);
     let api = bank::bind(&config).await?;
     let mode = if config.real_world_mode.enabled { "ON: about half the requests will fail" } else { "off" };
-    println!("Account API ready at {} (database {})", api.url(), workshop::paths::display(&config.db_path));
+    println!("{}", workshop::said::account_api_ready(api.url(), workshop::paths::display(&config.db_path)));
     println!("Real World Mode is {mode}. Ctrl-C stops the API.");
     let lost = config.real_world_mode.lost_response_rate;
     if lost > 0.0 {

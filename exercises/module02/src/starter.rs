@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 use bank::wire::codes;
-use contract::TransferInput;
+use contract::{TransferInput, innermost_message};
 use temporalio_client::errors::WorkflowGetResultError;
 use temporalio_client::{Client, WorkflowGetResultOptions, WorkflowIdConflictPolicy, WorkflowStartOptions};
 use temporalio_sdk::ApplicationFailure;
@@ -36,7 +36,7 @@ pub async fn start_and_wait(client: &Client, target: &TemporalTarget, transfer: 
             Ok(())
         }
         Err(WorkflowGetResultError::Failed(failure)) => {
-            let mut message = format!("Transfer failed: {}", innermost_message(&*failure));
+            let mut message = format!("Transfer failed: {}", innermost_message(failure.failure()));
             if failed_for_lack_of_funds(&*failure) {
                 message.push_str(&format!("\n{RESET_HINT}"));
             }
@@ -55,16 +55,6 @@ fn failed_for_lack_of_funds(failure: &(dyn std::error::Error + 'static)) -> bool
     std::iter::successors(Some(failure), |error| error.source())
         .filter_map(|error| error.downcast_ref::<ApplicationFailure>())
         .any(|failure| failure.type_name() == Some(codes::INSUFFICIENT_FUNDS))
-}
-
-/// The message at the bottom of a failure's chain: the bank's own words, not the
-/// "activity task failed" wrapper Temporal puts around them.
-fn innermost_message(failure: &(dyn std::error::Error + 'static)) -> String {
-    let mut innermost = failure;
-    while let Some(cause) = innermost.source() {
-        innermost = cause;
-    }
-    innermost.to_string()
 }
 
 fn print_summary(TransferSummary { request, starting_balances: before, final_balances: after }: TransferSummary) {

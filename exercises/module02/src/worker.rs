@@ -20,10 +20,7 @@ pub fn build(client: Client, api: &ApiUrlArgs) -> anyhow::Result<Worker> {
 /// `module02 worker`: the worker alone, until Ctrl-C.
 pub async fn run(api: &ApiUrlArgs) -> anyhow::Result<()> {
     let (client, target) = workshop::connect().await?;
-    println!(
-        "Worker connected to {target}, polling {}; bank at {}. Ctrl-C stops it.",
-        MODULE02.task_queue(),
-        api.api_url
-    );
+    let polling = workshop::said::polling(MODULE02.task_queue());
+    println!("Worker connected to {target}, {polling}; bank at {}. Ctrl-C stops it.", api.api_url);
     workshop::run_until_ctrl_c(&mut build(client, api)?).await
 }

@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use contract::{Balances, MoneyMove, TransferInput};
+use contract::{Balances, MoneyMove, TransferInput, innermost_message};
 use serde::{Deserialize, Serialize};
 use temporalio_macros::{workflow, workflow_methods};
-use temporalio_sdk::{ActivityExecutionError, ActivityOptions, ApplicationFailure, WorkflowContext, WorkflowResult};
+use temporalio_sdk::{ActivityOptions, ApplicationFailure, WorkflowContext, WorkflowResult};
 
 use crate::activities::BankActivities;
 
@@ -48,7 +48,8 @@ impl MoneyTransferWorkflow {
             // Only a non-retryable error gets here: the deposit can never succeed. Put the money back.
             let refund = MoneyMove::new(&from, amount, &run, "refund");
             ctx.execute_activity(BankActivities::deposit, refund, step_options()).await?;
-            let reason = failure_message(&error);
+            // The bank's words, not the "activity failed" wrapper around them.
+            let reason = error.failure().map_or_else(|| error.to_string(), innermost_message);
             return Err(ApplicationFailure::non_retryable(format!(
                 "deposit into {to} failed ({reason}); the {amount} withdrawn from {from} was refunded"
             ))
@@ -61,11 +62,4 @@ impl MoneyTransferWorkflow {
         };
         Ok(TransferSummary { request, starting_balances, final_balances })
     }
-}
-
-/// The message of the error the activity returned (not the "activity failed" wrapper).
-fn failure_message(error: &ActivityExecutionError) -> String {
-    let failure = error.failure();
-    let cause = failure.and_then(|f| f.cause.as_deref());
-    cause.or(failure).map(|f| f.message.clone()).unwrap_or_else(|| error.to_string())
 }

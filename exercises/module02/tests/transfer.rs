@@ -1,8 +1,8 @@
 //! Module 2 with real processes: the module's binaries, a real Temporal dev server and a real
 //! account API, each test on its own free ports.
 
-use bank::chaos::Target;
 use bank::client::STEP_TIMEOUT;
+use bank::real_world_mode::Target;
 use bank::{Cents, EntryKind, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate};
 use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
@@ -136,12 +136,12 @@ async fn killed_worker_keeps_the_attempt_count() -> anyhow::Result<()> {
     let env = env(&server, &api);
     let mut first = Program::spawn(MODULE02, &["worker"], &env)?;
     let mut starter = Program::spawn(MODULE02, &["start"], &env)?;
-    first.wait_for("[attempt 3] check_balance(account_A): failed").await?;
+    first.wait_for(&format!("{} check_balance(account_A): failed", workshop::said::attempt(3))).await?;
     first.kill().await?;
 
     let mut second = Program::spawn(MODULE02, &["worker"], &env)?;
     let line = second.wait_for("check_balance(account_A)").await?;
-    let attempt: u32 = line.split("[attempt ").nth(1).and_then(|rest| rest.split(']').next()).unwrap().parse()?;
+    let attempt = workshop::said::attempt_of(&line).unwrap();
     assert!(attempt >= 4, "the new worker continued the count, got: {line}");
 
     api.real_world_mode

@@ -13,7 +13,7 @@
 //! | `GET/POST /admin/real-world-mode`  | switch failure injection on and off  |
 //! | `GET/POST /admin/disk-full`        | fill the bank's disk, free it again  |
 //!
-//! Every request passes the [`front_door`] first: a foreign `Host` is refused, and so is a
+//! Every request passes the front door first ([`web::front_door`]): a foreign `Host` is refused, and so is a
 //! POST that is not JSON or comes from another site's page.
 //!
 //! A withdraw or deposit is handled in this order: check the input (bad
@@ -23,7 +23,6 @@
 mod disk;
 mod error;
 pub mod extract;
-pub mod front_door;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,17 +37,14 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 use tracing::{debug, info, warn};
 
-pub use error::ApiError;
+pub use error::BankAnswers;
 pub use extract::is_valid_account_id;
-use extract::{AccountId, JsonBody, MoveMoney, MoveMoneyBody};
-use front_door::FrontDoor;
+use extract::{AccountId, MoveMoney, MoveMoneyBody};
+use web::{ApiError, FrontDoor, JsonBody, front_door};
 
-use crate::chaos::{InjectedFailure, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate, Target};
 use crate::db::{Account, Bank, BankError, EntryKind, LedgerEntry, Receipt};
+use crate::real_world_mode::{InjectedFailure, RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate, Target};
 use crate::wire::{DepositResponse, Health, ResetResponse, WithdrawResponse, codes};
-
-/// Request bodies are tiny; anything bigger is a mistake or an attack.
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// Set to `true` on a withdraw/deposit answer that replays an earlier
 /// request with the same `reference_id`. The body is identical either way.
@@ -86,7 +82,7 @@ pub fn router(bank: Bank, real_world_mode: RealWorldMode, door: FrontDoor, keep_
         .route("/admin/disk-full", get(disk::show).post(disk::set))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(web::MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(door, front_door::admit))
         .with_state(AppState {
             bank,

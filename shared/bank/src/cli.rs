@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use web::AllowedHostsArgs;
 
-use crate::api::front_door::{ALLOWED_HOST_FLAG, ALLOWED_HOSTS_ENV};
-use crate::chaos::RealWorldModeSettings;
 use crate::client::AccountClient;
 use crate::money::Cents;
+use crate::real_world_mode::RealWorldModeSettings;
 use crate::server::AccountApiConfig;
 
 /// Where the account API is, for programs that call it.
@@ -43,16 +43,6 @@ pub struct AccountApiArgs {
     pub bank: BankArgs,
     #[command(flatten)]
     pub allowed: AllowedHostsArgs,
-}
-
-/// The hosts a server answers to besides its loopback names and its listen address: the same
-/// flag for the account API and the Money Transfer UI (see `bank::api::front_door`).
-#[derive(Args, Debug, Clone, Default)]
-pub struct AllowedHostsArgs {
-    /// Also answer to this host name (repeatable; `ALLOWED_HOSTS` takes a comma-separated list).
-    /// `.example.com` or `*.example.com` allows every name under example.com, e.g. a proxy's.
-    #[arg(long = ALLOWED_HOST_FLAG, env = ALLOWED_HOSTS_ENV, value_delimiter = ',', value_name = "HOST")]
-    pub hosts: Vec<String>,
 }
 
 /// The bank's database and Real World Mode: the same flags for the account API alone and

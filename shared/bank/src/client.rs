@@ -13,9 +13,9 @@ use std::time::Duration;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::chaos::{RealWorldModeSettings, RealWorldModeUpdate};
 use crate::db::{Account, LedgerEntry};
 use crate::money::Cents;
+use crate::real_world_mode::{RealWorldModeSettings, RealWorldModeUpdate};
 use crate::wire::{
     DepositResponse, DiskFull, DiskFullUpdate, ErrorBody, Health, MoveMoneyRequest, ResetResponse, WithdrawResponse,
     codes,
@@ -194,7 +194,7 @@ impl AccountClient {
 
     /// Back to the initial balances with an empty ledger.
     pub async fn reset(&self) -> Result<ResetResponse, ClientError> {
-        // An empty JSON object: the account API takes only JSON posts (see api::front_door).
+        // An empty JSON object: the account API takes only JSON posts (see web::front_door).
         self.send(self.request(Method::POST, "/admin/reset").json(&serde_json::json!({}))).await
     }
 
@@ -359,6 +359,19 @@ mod tests {
         assert!(plain.is_retryable());
         assert_eq!(plain.status(), Some(404));
         assert!(plain.to_string().contains("http://elsewhere:8080"), "the message names the URL: {plain}");
+    }
+
+    #[test]
+    fn a_full_disk_answer_reads_as_the_chaos_run_counts_it() {
+        let body = ErrorBody {
+            error: "The bank's database is full".into(),
+            code: crate::wire::codes::DISK_FULL.into(),
+            current_balance: None,
+            requested_amount: None,
+        };
+        let refused = classify(StatusCode::INSUFFICIENT_STORAGE, Some(body), b"", "http://bank");
+        assert!(refused.is_retryable());
+        assert!(refused.to_string().contains(crate::said::DISK_FULL_ANSWER), "{refused}");
     }
 
     #[test]

@@ -9,8 +9,8 @@
 
 use tracing::warn;
 
-use crate::chaos::{RealWorldModeSettings, RealWorldModeUpdate};
 use crate::db::{Bank, BankError};
+use crate::real_world_mode::{RealWorldModeSettings, RealWorldModeUpdate};
 
 /// The setting's name in the bank's `settings` table.
 pub const SETTING: &str = "real_world_mode";

@@ -2,18 +2,17 @@
 //! told to stop.
 
 use std::future::Future;
-use std::io::ErrorKind;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, anyhow};
 use axum::Router;
 use tokio::net::TcpListener;
+use web::FrontDoor;
 
-use crate::api::front_door::FrontDoor;
-use crate::chaos::{RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate};
 use crate::db::Bank;
 use crate::money::Cents;
+use crate::real_world_mode::{RealWorldMode, RealWorldModeSettings, RealWorldModeUpdate};
 
 /// The accounts every fresh bank starts with.
 pub const DEFAULT_INITIAL_BALANCES: &[(&str, Cents)] =
@@ -101,7 +100,7 @@ pub async fn bind(config: &AccountApiConfig) -> anyhow::Result<BoundAccountApi> 
     let real_world_mode =
         RealWorldMode::new(settings).map_err(|problem| anyhow!("invalid Real World Mode settings: {problem}"))?;
 
-    let listener = listen(&config.host, config.port, "account API", config.port_flag).await?;
+    let listener = web::listen(&config.host, config.port, "account API", config.port_flag).await?;
     let address = listener.local_addr()?;
 
     let door = FrontDoor::new(address.ip(), &config.allowed_hosts);
@@ -122,36 +121,6 @@ fn starting_kept_mode(bank: &Bank, flags: &RealWorldModeSettings) -> RealWorldMo
         }
     }
     settings
-}
-
-/// Binds `host:port` for a server (`what`: "account API", "Money Transfer UI"). A taken port
-/// gets a message that says how to free it and which flag of this program moves it.
-pub async fn listen(host: &str, port: u16, what: &str, port_flag: &str) -> anyhow::Result<TcpListener> {
-    TcpListener::bind((host, port)).await.map_err(|error| {
-        if error.kind() == ErrorKind::AddrInUse {
-            anyhow!(
-                "port {port} is already in use: is another {what} running? Stop it (Ctrl-C in its terminal, or: \
-                 {}), or pass {port_flag} to use another port",
-                free_port_command(port)
-            )
-        } else {
-            anyhow!("could not listen on {host}:{port}: {error}")
-        }
-    })
-}
-
-/// `scripts/free-port PORT`, spelled to work from the current directory.
-fn free_port_command(port: u16) -> String {
-    // The workspace root, two levels above this crate (as `workshop::paths` finds it; the bank
-    // builds without the workshop crate).
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let root = root.canonicalize().unwrap_or(root);
-    let cwd = std::env::current_dir().ok().and_then(|cwd| cwd.canonicalize().ok());
-    let script = match cwd.as_deref().and_then(|cwd| cwd.strip_prefix(&root).ok()) {
-        Some(below) => format!("{}scripts/free-port", "../".repeat(below.components().count())),
-        None => root.join("scripts/free-port").display().to_string(),
-    };
-    format!("{script} {port}")
 }
 
 impl BoundAccountApi {

@@ -110,21 +110,18 @@ pub struct ErrorBody {
 
 /// The machine-readable `code` values of [`ErrorBody`].
 pub mod codes {
-    pub const BAD_REQUEST: &str = "bad_request";
+    pub use web::error::codes::{
+        BAD_REQUEST, CROSS_SITE_REQUEST, FORBIDDEN_HOST, INTERNAL_ERROR, METHOD_NOT_ALLOWED, NOT_FOUND,
+        PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE,
+    };
+
     pub const INVALID_AMOUNT: &str = "invalid_amount";
     pub const UNKNOWN_ACCOUNT: &str = "unknown_account";
     pub const ACCOUNT_CLOSED: &str = "account_closed";
-    pub const NOT_FOUND: &str = "not_found";
-    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     pub const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";
-    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     pub const INSUFFICIENT_FUNDS: &str = "insufficient_funds";
     pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
     pub const GATEWAY_TIMEOUT: &str = "gateway_timeout";
-    pub const INTERNAL_ERROR: &str = "internal_error";
     /// 507: the bank's database has no room for the change; nothing changed, retry later.
     pub const DISK_FULL: &str = "disk_full";
-    pub const FORBIDDEN_HOST: &str = "forbidden_host";
-    pub const CROSS_SITE_REQUEST: &str = "cross_site_request";
-    pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
 }

@@ -6,13 +6,16 @@
 //! - [`transfer`]: the transfer workflow's input, result and the state its Query returns.
 //! - [`money_move`]: the withdraw/deposit input with its idempotency key, and how a bank
 //!   error becomes a retryable or a final activity failure.
+//! - [`failure`]: the words of a failure a person should see (its innermost message).
 //! - [`start`]: starting a transfer by workflow type, as the UI and the tests do.
 
+pub mod failure;
 pub mod money_move;
 pub mod payload;
 pub mod start;
 pub mod transfer;
 
+pub use failure::innermost_message;
 pub use money_move::{BankAnswer, MoneyMove, activity_error, report};
 pub use start::{StartOnce, keyed_workflow_id, start_transfer, start_transfer_once};
 pub use transfer::{

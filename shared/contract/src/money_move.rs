@@ -32,10 +32,10 @@ pub fn report<A: BankAnswer>(
     let attempt = ctx.info().attempt;
     let line = match &outcome {
         Ok(answer) => format!("{step}: ok, {}", answer.describe()),
-        Err(error) if error.is_retryable() => format!("{step}: failed, Temporal will retry: {error}"),
+        Err(error) if error.is_retryable() => format!("{step}: {}: {error}", workshop::said::WILL_RETRY),
         Err(error) => format!("{step}: refused, not retrying: {error}"),
     };
-    println!("{:>11} | [attempt {attempt}] {line}", "worker");
+    println!("{:>11} | {} {line}", "worker", workshop::said::attempt(attempt));
     outcome.map(|answer| answer.balance()).map_err(activity_error)
 }
 

@@ -6,13 +6,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
-use bank::api::ApiError;
-use bank::api::extract::{AccountId, JsonBody};
-use bank::api::front_door::{self, FrontDoor};
+use bank::api::extract::AccountId;
 use bank::{AccountClient, Cents, ClientError};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use temporalio_client::Client;
+use web::{ApiError, FrontDoor, JsonBody, front_door};
 
 use crate::history;
 use crate::listing::Listing;
@@ -30,7 +29,7 @@ pub struct AppState {
     pub namespace: String,
 }
 
-/// All routes, behind the account API's front door (a foreign `Host`, a POST that is not JSON
+/// All routes, behind the same front door as the account API's (a foreign `Host`, a POST that is not JSON
 /// or comes from another site's page: refused before any handler runs).
 pub fn router(state: AppState, door: FrontDoor) -> Router {
     Router::new()
@@ -46,7 +45,7 @@ pub fn router(state: AppState, door: FrontDoor) -> Router {
         .route("/api/real-world-mode", get(real_world_mode).post(set_real_world_mode))
         .route("/api/reset", post(reset))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such page or API route") })
-        .layer(DefaultBodyLimit::max(bank::api::MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(web::MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(door, front_door::admit))
         .with_state(state)
 }
@@ -102,7 +101,7 @@ async fn start_transfer(
                     let message = format!("Idempotency-Key {key} was used for another transfer: use a new key");
                     return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", message));
                 }
-                tracing::info!("{workflow_id} was started before with this Idempotency-Key: not started again");
+                tracing::info!("{workflow_id} was {}: not started again", workshop::said::STARTED_BEFORE);
                 return Ok(Json(json!({ "workflow_id": workflow_id, "status": "started" })));
             }
             workflow_id
@@ -130,7 +129,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
 
 async fn validate(app: &AppState, body: TransferBody) -> Result<TransferInput, ApiError> {
     if !body.amount.is_positive() {
-        return Err(ApiError::invalid_amount("amount must be greater than zero"));
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_amount", "amount must be greater than zero"));
     }
     if body.from_account == body.to_account {
         return Err(ApiError::bad_request("from_account and to_account must be different accounts"));

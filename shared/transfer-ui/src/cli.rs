@@ -92,9 +92,8 @@ async fn run_account_api(args: AccountApiArgs, default_db: &std::path::Path) -> 
     let config = crate::services::module_bank_config(&args, default_db, INITIAL_BALANCES);
     let api = bank::bind(&config).await?;
     println!(
-        "Account API ready at {} (database {}). Ctrl-C stops it.",
-        api.url(),
-        workshop::paths::display(&config.db_path)
+        "{}. Ctrl-C stops it.",
+        workshop::said::account_api_ready(api.url(), workshop::paths::display(&config.db_path))
     );
     crate::services::say_if_real_world_mode(&api);
     api.serve(workshop::stop_requested()).await
@@ -107,7 +106,8 @@ async fn run_worker(
 ) -> anyhow::Result<()> {
     let (client, target) = workshop::connect().await?;
     let mut worker = build(client, api)?;
-    println!("Worker on {} polling {}; bank at {}. Ctrl-C stops it.", target.address, module.task_queue(), api.api_url);
+    let polling = workshop::said::polling(module.task_queue());
+    println!("Worker on {} {polling}; bank at {}. Ctrl-C stops it.", target.address, api.api_url);
     workshop::run_until_ctrl_c(&mut worker).await
 }
 

@@ -5,11 +5,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use temporalio_client::{Client, UntypedWorkflow, WorkflowFetchHistoryOptions};
-use temporalio_common::protos::temporal::api::failure::v1::Failure;
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
 
 use contract::payload::from_payload;
-use contract::{Step, TransferInput};
+use contract::{Step, TransferInput, innermost_message};
 
 #[derive(Debug, Clone, Default)]
 pub struct ClosedTransfer {
@@ -55,7 +54,7 @@ async fn read(client: &Client, workflow_id: &str) -> anyhow::Result<ClosedTransf
                 closed.result = from_payload(result).ok();
             }
             Some(Attributes::WorkflowExecutionFailedEventAttributes(failed)) => {
-                closed.error = failed.failure.as_ref().map(root_message);
+                closed.error = failed.failure.as_ref().map(innermost_message);
             }
             Some(Attributes::WorkflowExecutionTerminatedEventAttributes(terminated)) => {
                 closed.error = Some(format!("terminated: {}", terminated.reason));
@@ -67,15 +66,6 @@ async fn read(client: &Client, workflow_id: &str) -> anyhow::Result<ClosedTransf
         }
     }
     Ok(closed)
-}
-
-/// The innermost cause's message: "insufficient funds…", not "activity failed".
-pub fn root_message(failure: &Failure) -> String {
-    let mut current = failure;
-    while let Some(cause) = current.cause.as_deref() {
-        current = cause;
-    }
-    current.message.clone()
 }
 
 /// The input a transfer was started with (its first event).
@@ -113,7 +103,7 @@ pub async fn running_transfer(client: &Client, workflow_id: &str) -> anyhow::Res
                 found.input = from_payload(started.input.as_ref().and_then(|p| p.payloads.first())).ok();
             }
             Some(Attributes::WorkflowTaskFailedEventAttributes(failed)) => {
-                found.task_failure = failed.failure.as_ref().map(root_message);
+                found.task_failure = failed.failure.as_ref().map(innermost_message);
             }
             Some(Attributes::ActivityTaskScheduledEventAttributes(activity)) => {
                 scheduled.insert(event.event_id, activity.activity_type.map(|t| t.name).unwrap_or_default());

@@ -11,7 +11,7 @@ use temporalio_client::{
 };
 use temporalio_common::data_converters::RawValue;
 
-use crate::history::{ClosedCache, root_message, running_transfer};
+use crate::history::{ClosedCache, running_transfer};
 use crate::views::{PendingActivityView, WorkflowTaskView, WorkflowView};
 use contract::payload::from_payload;
 use contract::{FROM_ACCOUNT, TO_ACCOUNT, TransferState};
@@ -125,7 +125,7 @@ impl Listing {
             view.pending_activity = raw.pending_activities.first().map(|activity| PendingActivityView {
                 activity_type: activity.activity_type.as_ref().map(|t| short_name(&t.name)).unwrap_or_default(),
                 attempt: activity.attempt,
-                last_failure: activity.last_failure.as_ref().map(root_message),
+                last_failure: activity.last_failure.as_ref().map(contract::innermost_message),
                 next_retry_in_secs: activity
                     .next_attempt_schedule_time
                     .as_ref()

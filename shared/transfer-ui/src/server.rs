@@ -3,11 +3,10 @@
 use std::net::SocketAddr;
 
 use bank::AccountClient;
-use bank::api::front_door::FrontDoor;
-use bank::cli::AllowedHostsArgs;
 use clap::Args;
 use temporalio_client::Client;
 use tokio::net::TcpListener;
+use web::{AllowedHostsArgs, FrontDoor};
 use workshop::TemporalTarget;
 
 use crate::api::{AppState, router};
@@ -45,7 +44,7 @@ pub struct BoundUi {
 }
 
 pub async fn bind(config: UiConfig, client: Client, target: &TemporalTarget) -> anyhow::Result<BoundUi> {
-    let listener = bank::server::listen(&config.host, config.port, "Money Transfer UI", config.port_flag).await?;
+    let listener = web::listen(&config.host, config.port, "Money Transfer UI", config.port_flag).await?;
     let address = listener.local_addr()?;
     let listing = Listing::new(client.clone(), config.module, target.ui_url.clone(), target.namespace.clone());
     let state = AppState {
@@ -87,6 +86,6 @@ pub async fn run(args: UiArgs, api: bank::cli::ApiUrlArgs, module: Module) -> an
         port_flag: "--port",
     };
     let ui = bind(config, client, &target).await?;
-    println!("UI ready at {} (account API at {}). Ctrl-C stops it.", ui.url(), api.api_url);
+    println!("{} (account API at {}). Ctrl-C stops it.", workshop::said::ui_ready(ui.url()), api.api_url);
     ui.serve(workshop::stop_requested()).await
 }

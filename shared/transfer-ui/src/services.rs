@@ -5,12 +5,13 @@
 
 use std::path::Path;
 
-use bank::cli::{AccountApiArgs, AllowedHostsArgs, ApiUrlArgs, BankArgs};
+use bank::cli::{AccountApiArgs, ApiUrlArgs, BankArgs};
 use bank::{AccountApiConfig, Cents};
 use clap::Args;
 use temporalio_client::Client;
 use temporalio_sdk::Worker;
 use tokio::sync::watch;
+use web::AllowedHostsArgs;
 
 use workshop::Module;
 
@@ -61,7 +62,7 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
     };
     let account_api = bank::bind(&config).await?;
     let api_url = ApiUrlArgs { api_url: format!("http://127.0.0.1:{}", account_api.local_addr().port()) };
-    println!("Account API ready at {} (database {})", account_api.url(), workshop::paths::display(&config.db_path));
+    println!("{}", workshop::said::account_api_ready(account_api.url(), workshop::paths::display(&config.db_path)));
     say_if_real_world_mode(&account_api);
 
     let ui_config = UiConfig {
@@ -77,14 +78,15 @@ pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Resu
 
     let worker = if args.no_worker { None } else { Some((parts.build_worker)(client, &api_url)?) };
     match &worker {
-        Some(_) => println!("Worker polling task queue {}", parts.module.task_queue()),
+        Some(_) => println!("Worker {} task queue {}", workshop::said::WORKER_POLLING, parts.module.task_queue()),
         None => println!(
             "No worker (--no-worker): transfers wait for one on task queue {}. Start it with: {}",
             parts.module.task_queue(),
             worker_command(parts.module, &api_url)
         ),
     }
-    println!("\nUI ready at {ui_url}  (Temporal Web UI: {})", target.ui_url.as_deref().unwrap_or("see your cluster"));
+    let web_ui = target.ui_url.as_deref().unwrap_or("see your cluster");
+    println!("\n{}  (Temporal Web UI: {web_ui})", workshop::said::ui_ready(&ui_url));
     println!("Ctrl-C stops everything.\n");
 
     let (stop, stopped) = watch::channel(false);

@@ -28,6 +28,7 @@ unix_only! {
     pub mod panics;
     pub mod paths;
     pub mod processes;
+    pub mod said;
     pub mod web_ui;
     pub mod worker;
     pub mod workflows;

@@ -18,10 +18,19 @@ use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
-/// The default shows our own info lines and only warnings from everything else, except the
-/// SDK's two warnings per failed workflow task: the panic hook (`panics.rs`) already printed
-/// one clear line for it.
-const DEFAULT_FILTER: &str = "warn,temporalio_sdk::workflow_future=error,temporalio_sdk_core::worker::workflow=error,transfer_ui=info,module01=info,module02=info,module03=info,module04=info,bank=info,workshop=info";
+/// The default shows our own info lines (the shared crates', every module's and its solution's)
+/// and only warnings from everything else, except the SDK's two warnings per failed workflow
+/// task: the panic hook (`panics.rs`) already printed one clear line for it.
+fn default_filter() -> String {
+    let mut filter = String::from(
+        "warn,temporalio_sdk::workflow_future=error,temporalio_sdk_core::worker::workflow=error,transfer_ui=info,\
+         bank=info,workshop=info",
+    );
+    for module in crate::modules::ALL {
+        filter.push_str(&format!(",{0}=info,{0}_solution=info", module.name));
+    }
+    filter
+}
 
 /// Which part of the workshop a log line comes from, by the Rust module that wrote it.
 pub fn label(target: &str) -> &'static str {
@@ -61,7 +70,7 @@ where
 }
 
 fn filter() -> EnvFilter {
-    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER))
+    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter()))
 }
 
 /// The workshop's subscriber: labelled lines, no timestamps (the terminal is the timeline).

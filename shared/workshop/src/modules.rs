@@ -63,6 +63,12 @@ impl Module {
         ALL.into_iter().find(|module| module.name == name)
     }
 
+    /// The module's number, as the pages and the lab say it ("Module 3").
+    pub fn number(&self) -> u8 {
+        let digits = self.name.trim_start_matches("module");
+        digits.parse().unwrap_or_else(|_| panic!("a module's name is moduleNN, not {}", self.name))
+    }
+
     /// The task queue this learner's worker polls and starter sends to: the module's own,
     /// with the learner's name when several share the server (`print-numbers-task-queue-ana`).
     pub fn task_queue(&self) -> String {

@@ -49,7 +49,7 @@ pub async fn run_until_ctrl_c(worker: &mut Worker) -> anyhow::Result<()> {
         shutdown();
     });
     run_through_a_blip(worker, stopped).await.map_err(explain)?;
-    println!("Worker stopped. Workflows it was running wait in the server for the next worker.");
+    println!("{} Workflows it was running wait in the server for the next worker.", crate::said::WORKER_STOPPED);
     Ok(())
 }
 

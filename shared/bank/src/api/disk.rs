@@ -9,9 +9,10 @@ use std::sync::{Arc, Mutex};
 use axum::Json;
 use axum::extract::State;
 use tracing::{info, warn};
+use web::{ApiError, JsonBody};
 
-use super::extract::JsonBody;
-use super::{ApiError, AppState};
+use super::AppState;
+use crate::said::DISK_FULL;
 use crate::wire::{DiskFull, DiskFullUpdate};
 
 /// What the account API knows about the full-disk episode it is in, if any.
@@ -35,7 +36,7 @@ impl DiskAlarm {
         episode.refused += 1;
         if !std::mem::replace(&mut episode.said, true) {
             warn!(
-                "The bank's database is full: {what} was refused with 507, and so is every change that needs \
+                "{DISK_FULL}: {what} was refused with 507, and so is every change that needs \
                  room until disk space is freed (balances and the ledger can still be read). Said once, not per \
                  request."
             );

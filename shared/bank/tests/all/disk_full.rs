@@ -75,7 +75,7 @@ async fn a_full_disk_refuses_changes_whole_and_they_succeed_once_there_is_room()
     assert_eq!(api.get("/ledger").await.json.as_array().unwrap().len(), applied);
     let status = api.get("/admin/disk-full").await.json;
     assert_eq!(status, json!({"full": true, "refused_changes": 12}));
-    assert_eq!(log.lines_with("database is full"), 1, "said once for twelve refusals");
+    assert_eq!(log.lines_with(bank::said::DISK_FULL), 1, "said once for twelve refusals");
 
     // Room again: the refused request succeeds, once.
     assert_eq!(api.post("/admin/disk-full", r#"{"full": false}"#).await.json["full"], false);

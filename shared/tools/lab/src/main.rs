@@ -19,7 +19,9 @@ mod settings;
 mod solves;
 mod temporal;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
+use workshop::Module;
 
 use crate::settings::Settings;
 
@@ -43,31 +45,24 @@ struct Cli {
 #[derive(Subcommand)]
 enum Action {
     /// Has the learner done what the module asks? Exit status 0 when yes.
-    Check { module: Module },
+    Check {
+        #[arg(value_parser = module_parser())]
+        module: Module,
+    },
     /// Do the module's exercise, so that its check passes.
-    Solve { module: Module },
+    Solve {
+        #[arg(value_parser = module_parser())]
+        module: Module,
+    },
     /// For an instructor whose learners share one namespace: each learner's completed
     /// workflows per module, and how many still run (see docs/room.md).
     Room,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Module {
-    Module01,
-    Module02,
-    Module03,
-    Module04,
-}
-
-impl Module {
-    pub fn number(self) -> u8 {
-        match self {
-            Module::Module01 => 1,
-            Module::Module02 => 2,
-            Module::Module03 => 3,
-            Module::Module04 => 4,
-        }
-    }
+/// A module by its name ("module03"), one of `workshop::modules::ALL`.
+fn module_parser() -> impl TypedValueParser<Value = Module> {
+    let names = workshop::modules::ALL.map(|module| module.name);
+    PossibleValuesParser::new(names).map(|name| Module::named(&name).expect("a name of ALL"))
 }
 
 // One thread: the children a solve starts are tied to the thread that started them (they are

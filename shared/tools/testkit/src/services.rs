@@ -37,8 +37,9 @@ impl TransferServices {
         args.extend_from_slice(extra_args);
         let env = [server.program_env(), extra_env.to_vec()].concat();
         let mut program = Program::spawn(binary, &args, &env)?;
-        let api_url = url_after(&program.wait_for("Account API ready at").await?, "Account API ready at ")?;
-        let ui_url = url_after(&program.wait_for("UI ready at").await?, "UI ready at ")?;
+        let api_url =
+            url_after(&program.wait_for(workshop::said::ACCOUNT_API_READY).await?, workshop::said::ACCOUNT_API_READY)?;
+        let ui_url = url_after(&program.wait_for(workshop::said::UI_READY).await?, workshop::said::UI_READY)?;
         Ok(Self { program, ui_url, api_url, http: reqwest::Client::new(), _dir: dir })
     }
 
@@ -90,6 +91,6 @@ impl TransferServices {
 
 /// The URL that follows `label` in `line` ("UI ready at http://localhost:40123  (...)").
 fn url_after(line: &str, label: &str) -> anyhow::Result<String> {
-    let url = line.split_once(label).and_then(|(_, rest)| rest.split_whitespace().next());
+    let url = workshop::said::url_after(line, label);
     url.map(str::to_string).ok_or_else(|| anyhow::anyhow!("no URL after {label:?} in {line:?}"))
 }

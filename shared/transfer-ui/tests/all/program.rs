@@ -119,7 +119,10 @@ async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -
     let server = TestServer::start().await?;
     let mut services = TransferServices::start(&program(), &server, &["--no-worker"]).await?;
     let transcript = services.program.transcript();
-    assert!(!transcript.contains("Worker polling"), "no worker in this process:\n{transcript}");
+    assert!(
+        !transcript.contains(&format!("Worker {}", workshop::said::WORKER_POLLING)),
+        "no worker in this process:\n{transcript}"
+    );
     let hint = transcript.lines().find(|l| l.starts_with("No worker (--no-worker)")).expect(&transcript).to_string();
     // The hint names the worker to start, pointed at this bank (not the default port 5000).
     let command = hint.split("Start it with: ").nth(1).expect(&hint);
@@ -143,7 +146,7 @@ async fn without_its_worker_a_transfer_waits_until_a_separate_worker_runs_it() -
     assert_eq!(services.balance("account_A").await?, 1000.0);
 
     let mut worker = Program::spawn(&program(), &worker_args, &server.program_env())?;
-    worker.wait_for("polling module03-transfer-task-queue").await?;
+    worker.wait_for(&workshop::said::polling(workshop::MODULE03.task_queue())).await?;
     let done = eventually("the transfer to complete on the separate worker", || async {
         let view = services.get(&path).await.ok()?;
         (view["status"] != "RUNNING").then_some(view)

@@ -337,7 +337,7 @@ async fn a_learner_plays_the_track_as_instruqt_runs_it() -> anyhow::Result<()> {
     let _ = std::fs::remove_file(&module03);
     std::fs::copy(testkit::workspace_binary("module03")?, &module03)?;
     let mut services = Program::spawn(&module03.display().to_string(), &args, &env)?;
-    services.wait_for("UI ready at").await?;
+    services.wait_for(workshop::said::UI_READY).await?;
     the_ui_serves_its_instruqt_tab(&ui_port).await?;
     let ui = format!("http://localhost:{ui_port}");
     let mut ids = Vec::new();

@@ -195,7 +195,7 @@ async fn module02_check_wants_a_transfer_that_met_failures() -> anyhow::Result<(
         db.to_str().unwrap(),
     ];
     let mut api = Program::spawn(&module02, &args, &[])?;
-    api.wait_for("Account API ready").await?;
+    api.wait_for(workshop::said::ACCOUNT_API_READY).await?;
     let api_url = format!("http://127.0.0.1:{port}");
 
     // A run meets no failure at all about once in 60: run again until one has (as a learner would).

@@ -150,7 +150,7 @@ fn challenge_scripts_without_ss_lsof_or_fuser_say_what_they_cannot_tell() {
     // what it was asked (the real one would start a Temporal server).
     let scripts = dir.path().join("workshop/scripts");
     std::fs::create_dir_all(&scripts).unwrap();
-    for name in ["stop-services", "lib", "lab", "background-build"] {
+    for name in ["challenge-setup", "stop-services", "lib", "lab", "background-build"] {
         std::os::unix::fs::symlink(root.join("scripts").join(name), scripts.join(name)).unwrap();
     }
     write_script(&scripts.join("dev-server"), "#!/bin/bash\necho \"dev-server $*\"\n");

@@ -65,44 +65,82 @@ async fn main() -> anyhow::Result<()> {
     if cfg!(debug_assertions) {
         eprintln!("note: a debug build; run `cargo run --release -p proof --bin bench` for the real numbers");
     }
-    let binary = module03_binary()?;
     let server = TestServer::start().await?;
-    let client = server.client();
     let dir = TempDir::new("bench")?;
-    let (api_port, ui_port) = (free_port()?, free_port()?);
-    let api_url = format!("http://127.0.0.1:{api_port}");
-    let ui_url = format!("http://127.0.0.1:{ui_port}");
-    let mut env = server.program_env();
-    env.push(("ACCOUNT_API_URL".into(), api_url.clone()));
-
-    let db = dir.path().join("bank.db");
-    let mut account_api =
-        service(&binary, &["account-api", "--port", &api_port.to_string(), "--db", db.to_str().unwrap()], &env, &dir)?;
-    account_api.wait_for("Account API ready").await?;
-    let mut ui = service(&binary, &["ui", "--port", &ui_port.to_string()], &env, &dir)?;
-    ui.wait_for("UI ready at").await?;
-    let mut worker = service(&binary, &["worker"], &env, &dir)?;
-    worker.wait_for("Worker on").await?;
+    let services = Services::start(&server, &dir).await?;
     let http = reqwest::Client::builder().no_proxy().pool_max_idle_per_host(64).build()?;
-    let mut rows = Vec::new();
 
-    // Listing latency at 20, 100 and 300 transfers; the batch from 100 to 200 is timed.
+    let mut rows = listing_rows(&http, &server.client(), &services.ui_url, args.samples).await?;
+    let shape = format!("{} threads × {} connections", args.threads, args.connections);
+    rows.extend(load_rows(&services.api_url, &args, &shape).await?);
+    rows.extend(memory_rows(&services)?);
+
+    let table = render(&rows, profile, &args, &shape);
+    println!("\n{table}");
+    if args.out != "-" {
+        let path = workspace_root().join(&args.out);
+        std::fs::create_dir_all(path.parent().unwrap())?;
+        proof::doc_section::write(&path, "bench", &table)?;
+        println!("written to {}", path.display());
+    }
+    drop(services);
+    server.shutdown().await?;
+    Ok(())
+}
+
+/// Module 3's three programs, each a process of its own, as a learner runs them.
+struct Services {
+    account_api: Program,
+    ui: Program,
+    worker: Program,
+    api_url: String,
+    ui_url: String,
+}
+
+impl Services {
+    async fn start(server: &TestServer, dir: &TempDir) -> anyhow::Result<Services> {
+        let binary = module03_binary()?;
+        let (api_port, ui_port) = (free_port()?, free_port()?);
+        let api_url = format!("http://127.0.0.1:{api_port}");
+        let ui_url = format!("http://127.0.0.1:{ui_port}");
+        let mut env = server.program_env();
+        env.push(("ACCOUNT_API_URL".into(), api_url.clone()));
+        let db = dir.path().join("bank.db");
+        let api_args = ["account-api", "--port", &api_port.to_string(), "--db", db.to_str().unwrap()];
+        let mut account_api = service(&binary, &api_args, &env, dir)?;
+        account_api.wait_for(workshop::said::ACCOUNT_API_READY).await?;
+        let mut ui = service(&binary, &["ui", "--port", &ui_port.to_string()], &env, dir)?;
+        ui.wait_for(workshop::said::UI_READY).await?;
+        let mut worker = service(&binary, &["worker"], &env, dir)?;
+        worker.wait_for(workshop::said::WORKER_POLLING).await?;
+        Ok(Services { account_api, ui, worker, api_url, ui_url })
+    }
+}
+
+/// Listing latency at 20, 100 and 300 transfers; the batch from 100 to 200 is timed, with the
+/// latency of each of its POSTs.
+async fn listing_rows(
+    http: &reqwest::Client,
+    client: &Client,
+    ui_url: &str,
+    samples: usize,
+) -> anyhow::Result<Vec<Row>> {
+    let mut rows = Vec::new();
     let mut total = 0;
     let mut batch_time = None;
     let mut post_latencies = Vec::new();
     for (target, timed) in [(20, false), (100, false), (200, true), (300, false)] {
         let started = Instant::now();
-        let latencies = start_transfers(&http, &ui_url, total, target - total).await?;
-        wait_completed(&client, target).await?;
+        let latencies = start_transfers(http, ui_url, total, target - total).await?;
+        wait_completed(client, target).await?;
         total = target;
         if timed {
             batch_time = Some(started.elapsed());
             post_latencies = latencies;
             continue;
         }
-        let workflows = median_latency(&http, &format!("{ui_url}/api/workflows"), args.samples, target).await?;
-        let account =
-            median_latency(&http, &format!("{ui_url}/api/accounts/account_A/workflows"), args.samples, 0).await?;
+        let workflows = median_latency(http, &format!("{ui_url}/api/workflows"), samples, target).await?;
+        let account = median_latency(http, &format!("{ui_url}/api/accounts/account_A/workflows"), samples, 0).await?;
         let (original, goal) = if target == 300 { ("9.7 s", "< 200 ms") } else { ("", "") };
         rows.push(Row {
             what: format!("GET /api/workflows, {target} transfers (median)"),
@@ -137,15 +175,18 @@ async fn main() -> anyhow::Result<()> {
         ours: format!("{} / {}", ms(percentile(&post_latencies, 50.0)), ms(percentile(&post_latencies, 99.0))),
     });
     println!("100 transfers: {}", ms(batch_time));
+    Ok(rows)
+}
 
-    // The account API under load.
+/// The account API under load: a read and an idempotent deposit.
+async fn load_rows(api_url: &str, args: &Args, shape: &str) -> anyhow::Result<Vec<Row>> {
     let spec = LoadSpec {
         threads: args.threads,
         connections: args.connections,
         requests: args.requests,
         max_time: Duration::from_secs(args.load_secs),
     };
-    let addr = proof::http::addr_of(&api_url)?;
+    let addr = proof::http::addr_of(api_url)?;
     let get = proof::load::run(addr, spec, |_| Request {
         method: "GET",
         target: "/accounts/account_A".into(),
@@ -160,7 +201,7 @@ async fn main() -> anyhow::Result<()> {
         body: format!(r#"{{"amount": 0.01, "reference_id": "bench-{n}"}}"#).into_bytes(),
     })
     .await?;
-    let shape = format!("{} threads × {} connections", args.threads, args.connections);
+    let mut rows = Vec::new();
     for (name, report, original) in
         [("GET /accounts/account_A", &get, "690 req/s, p50 47 ms"), ("POST /accounts/account_B/deposit", &post, "")]
     {
@@ -178,12 +219,16 @@ async fn main() -> anyhow::Result<()> {
         });
         println!("{name}: {}  statuses {:?}", load_line(report), report.statuses);
     }
+    Ok(rows)
+}
 
-    // Memory after all of that.
+/// Each program's memory after all of that.
+fn memory_rows(services: &Services) -> anyhow::Result<Vec<Row>> {
+    let mut rows = Vec::new();
     for (name, service, original, target) in [
-        ("worker", &worker, "85 MB", "≤ 30 MB"),
-        ("UI", &ui, "78 MB", "≤ 20 MB"),
-        ("account API", &account_api, "33 MB", "≤ 10 MB"),
+        ("worker", &services.worker, "85 MB", "≤ 30 MB"),
+        ("UI", &services.ui, "78 MB", "≤ 20 MB"),
+        ("account API", &services.account_api, "33 MB", "≤ 10 MB"),
     ] {
         let Memory { rss_kib, peak_kib } = service.memory()?;
         rows.push(Row {
@@ -193,24 +238,7 @@ async fn main() -> anyhow::Result<()> {
             ours: format!("{} / {}", mb(rss_kib), mb(peak_kib)),
         });
     }
-
-    let table = render(&rows, profile, &args, &shape);
-    println!("\n{table}");
-    if args.out != "-" {
-        let path = workspace_root().join(&args.out);
-        let old = std::fs::read_to_string(&path).unwrap_or_default();
-        let block = format!("<!-- bench:start -->\n{table}<!-- bench:end -->");
-        let new = match (old.find("<!-- bench:start -->"), old.find("<!-- bench:end -->")) {
-            (Some(start), Some(end)) => format!("{}{block}{}", &old[..start], &old[end + "<!-- bench:end -->".len()..]),
-            _ => format!("{old}\n{block}\n"),
-        };
-        std::fs::create_dir_all(path.parent().unwrap())?;
-        std::fs::write(&path, new)?;
-        println!("written to {}", path.display());
-    }
-    drop((worker, ui, account_api));
-    server.shutdown().await?;
-    Ok(())
+    Ok(rows)
 }
 
 /// A program whose output goes to `<dir>/<first arg>.log` (as a terminal would show it,

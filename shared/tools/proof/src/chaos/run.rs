@@ -118,24 +118,17 @@ async fn reckoning(
         faults: scene.counts,
         ended_by_itself,
         outages,
-        disk_full_refusals: said(scene.worker.transcripts(), DISK_FULL_REFUSAL),
-        disk_full_said: said(scene.account_api.transcripts(), DISK_FULL_SAID),
-        retried_attempts: said(scene.worker.transcripts(), "failed, Temporal will retry"),
+        disk_full_refusals: said(scene.worker.transcripts(), bank::said::DISK_FULL_ANSWER),
+        disk_full_said: said(scene.account_api.transcripts(), bank::said::DISK_FULL),
+        retried_attempts: said(scene.worker.transcripts(), workshop::said::WILL_RETRY),
         most_attempts,
         resent_requests: scene.driver.resent(),
         // The UI says so when a key's transfer had been started by a request it never answered.
-        answered_again: said(scene.ui.transcripts(), "started before with this Idempotency-Key"),
+        answered_again: said(scene.ui.transcripts(), workshop::said::STARTED_BEFORE),
         storm_ended,
         elapsed: scene.narrator.elapsed(),
     })
 }
-
-/// What the account API logs when its database is full (`bank::api`'s disk module), once per
-/// episode.
-const DISK_FULL_SAID: &str = "The bank's database is full";
-
-/// What a worker logs for each change refused by a full disk (the bank's 507 answer).
-const DISK_FULL_REFUSAL: &str = "answered 507";
 
 async fn balances(bank: &AccountClient) -> anyhow::Result<BTreeMap<String, Cents>> {
     Ok(bank.list_accounts().await?.into_iter().map(|a| (a.id, a.balance)).collect())

@@ -73,10 +73,15 @@ impl Scene {
         let ui_env = through(proxies.ui_server.port(), &api_url);
 
         let account_args = ["account-api", "--port", &api_port, "--db", &bank_db];
-        let mut account_api =
-            Restartable::new("account API", &binary, &account_args, &server.program_env(), "Account API ready at");
-        let mut worker = Restartable::new("worker", &binary, &["worker"], &worker_env, "Worker on");
-        let mut ui = Restartable::new("UI", &binary, &["ui", "--port", &ui_port], &ui_env, "UI ready at");
+        let mut account_api = Restartable::new(
+            "account API",
+            &binary,
+            &account_args,
+            &server.program_env(),
+            workshop::said::ACCOUNT_API_READY,
+        );
+        let mut worker = Restartable::new("worker", &binary, &["worker"], &worker_env, workshop::said::WORKER_POLLING);
+        let mut ui = Restartable::new("UI", &binary, &["ui", "--port", &ui_port], &ui_env, workshop::said::UI_READY);
         account_api.start().await?;
         worker.start().await?;
         ui.start().await?;

@@ -12,8 +12,24 @@ use super::ChaosOutcome;
 pub fn verify(outcome: &ChaosOutcome) -> Vec<String> {
     let mut problems = Vec::new();
     let initial: BTreeMap<String, Cents> = INITIAL_BALANCES.iter().map(|(id, c)| (id.to_string(), *c)).collect();
+    check_temporal(outcome, &mut problems);
+    let steps = steps_by_transfer(outcome, &mut problems);
+    let expected = check_transfers(outcome, steps, &initial, &mut problems);
 
-    // Temporal: exactly our workflows, all closed, each completed or failed.
+    let total = |b: &BTreeMap<String, Cents>| b.values().copied().sum::<Cents>();
+    if total(&outcome.balances) != total(&initial) {
+        problems.push(format!("the bank holds {}, it started with {}", total(&outcome.balances), total(&initial)));
+    }
+    if outcome.balances != expected {
+        problems.push(format!("balances {:?} differ from initial + received − sent {:?}", outcome.balances, expected));
+    }
+    check_chains(outcome, &initial, &mut problems);
+    problems
+}
+
+/// Temporal: exactly our workflows, all closed, each completed or failed, listed by the UI as
+/// Temporal lists it.
+fn check_temporal(outcome: &ChaosOutcome, problems: &mut Vec<String>) {
     if outcome.statuses.len() != outcome.ids.len() {
         problems.push(format!(
             "Temporal lists {} transfers, {} were started",
@@ -41,9 +57,14 @@ pub fn verify(outcome: &ChaosOutcome) -> Vec<String> {
             problems.push(format!("the UI lists {id} as {:?}, Temporal as {want:?}", outcome.ui_statuses.get(id)));
         }
     }
+}
 
-    // The ledger, grouped by transfer: every entry belongs to one of our steps.
-    let mut steps: HashMap<&str, BTreeMap<&str, &LedgerEntry>> = HashMap::new();
+/// Each transfer's ledger entries by step name (`withdraw`, `deposit`, `refund`).
+type Steps<'a> = HashMap<&'a str, BTreeMap<&'a str, &'a LedgerEntry>>;
+
+/// The ledger, grouped by transfer: every entry belongs to one of our steps, each step once.
+fn steps_by_transfer<'a>(outcome: &'a ChaosOutcome, problems: &mut Vec<String>) -> Steps<'a> {
+    let mut steps: Steps<'a> = HashMap::new();
     for entry in &outcome.ledger {
         let Some((id, step)) = entry.reference_id.as_deref().and_then(|r| r.rsplit_once('/')) else {
             problems.push(format!("ledger entry {} has no transfer reference: {entry:?}", entry.id));
@@ -57,7 +78,16 @@ pub fn verify(outcome: &ChaosOutcome) -> Vec<String> {
             problems.push(format!("{id}/{step} is in the ledger twice"));
         }
     }
+    steps
+}
 
+/// Each transfer's entries match how it ended; returns the balances the completed ones make.
+fn check_transfers(
+    outcome: &ChaosOutcome,
+    mut steps: Steps<'_>,
+    initial: &BTreeMap<String, Cents>,
+    problems: &mut Vec<String>,
+) -> BTreeMap<String, Cents> {
     let mut expected = initial.clone();
     for (id, index) in &outcome.ids {
         let t = &outcome.plan[*index];
@@ -95,16 +125,11 @@ pub fn verify(outcome: &ChaosOutcome) -> Vec<String> {
             }
         }
     }
+    expected
+}
 
-    let total = |b: &BTreeMap<String, Cents>| b.values().copied().sum::<Cents>();
-    if total(&outcome.balances) != total(&initial) {
-        problems.push(format!("the bank holds {}, it started with {}", total(&outcome.balances), total(&initial)));
-    }
-    if outcome.balances != expected {
-        problems.push(format!("balances {:?} differ from initial + received − sent {:?}", outcome.balances, expected));
-    }
-
-    // Each account's ledger is one unbroken chain: no update was lost or applied twice.
+/// Each account's ledger is one unbroken chain: no update was lost or applied twice.
+fn check_chains(outcome: &ChaosOutcome, initial: &BTreeMap<String, Cents>, problems: &mut Vec<String>) {
     let mut last: HashMap<&str, Cents> = initial.iter().map(|(id, c)| (id.as_str(), *c)).collect();
     for entry in &outcome.ledger {
         let previous = last.get(entry.account_id.as_str()).copied();
@@ -118,7 +143,6 @@ pub fn verify(outcome: &ChaosOutcome) -> Vec<String> {
         }
         last.insert(entry.account_id.as_str(), entry.new_balance);
     }
-    problems
 }
 
 fn transfer_ui_status(status: WorkflowExecutionStatus) -> &'static str {

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use bank::chaos::Target;
+use bank::real_world_mode::Target;
 use bank::{RealWorldMode, RealWorldModeSettings};
 use testkit::{Program, TempDir, TestServer, free_port, workspace_binary};
 
@@ -24,7 +24,7 @@ fn seed_failing_the_first_call() -> u64 {
                 RealWorldModeSettings { enabled: true, seed: Some(seed), ..RealWorldModeSettings::default() };
             let Ok(dice) = RealWorldMode::new(settings) else { return false };
             let first = dice.roll_before(Target::BalanceRead);
-            first == Some(bank::chaos::InjectedFailure::Unavailable)
+            first == Some(bank::real_world_mode::InjectedFailure::Unavailable)
                 && (0..CALLS).all(|_| dice.roll_before(Target::BalanceRead).is_none())
         })
         .expect("a seed among all u64")
@@ -45,7 +45,7 @@ pub(super) async fn reattach(log: Log, pause: Duration) -> anyhow::Result<Vec<Ro
     env.push(("ACCOUNT_API_URL".into(), format!("http://127.0.0.1:{port}")));
 
     let mut first = Program::spawn(&binary, &[], &env)?;
-    let failed = first.wait_for("failed, Temporal will retry").await?;
+    let failed = first.wait_for(workshop::said::WILL_RETRY).await?;
     first.interrupt()?;
     first.wait_for("Stopped.").await?;
     first.wait_exit().await?;
@@ -54,7 +54,7 @@ pub(super) async fn reattach(log: Log, pause: Duration) -> anyhow::Result<Vec<Ro
 
     let started = Instant::now();
     let mut second = Program::spawn(&binary, &[], &env)?;
-    let next = second.wait_for("[attempt ").await?;
+    let next = second.wait_for(workshop::said::ATTEMPT).await?;
     let seconds = started.elapsed().as_secs_f64();
     log.note(&format!("{:?} {seconds:.1} s after the run again started", next.trim()));
     second.wait_for("Transfer of $100.00 completed.").await?;

@@ -34,16 +34,16 @@ pub(super) async fn crash(log: Log, stop: Stop) -> anyhow::Result<Vec<Row>> {
     let binary = workspace_binary("module03")?;
     let stage = Stage::start().await?;
     let mut services = stage.launch(&binary, &["--no-worker"])?;
-    services.wait_for("UI ready at").await?;
+    services.wait_for(workshop::said::UI_READY).await?;
     let mut worker = stage.launch_worker(&binary)?;
-    worker.wait_for("polling").await?;
+    worker.wait_for(workshop::said::WORKER_POLLING).await?;
     stage.real_world_mode(true).await?;
     let batch = stage.daily_batch().await?;
     for _ in 0..stop.0 {
-        worker.wait_for("failed, Temporal will retry").await?;
+        worker.wait_for(workshop::said::WILL_RETRY).await?;
     }
     worker.interrupt()?;
-    worker.wait_for("Worker stopped.").await?;
+    worker.wait_for(workshop::said::WORKER_STOPPED).await?;
     worker.wait_exit().await?;
     let mut running = Vec::new();
     for id in &batch {

@@ -76,7 +76,7 @@ pub(super) async fn workflow_fix(log: Log, minutes: f64, mut settled: Settled) -
 pub(super) async fn activity_fix(log: Log, minutes: f64, mut settled: Settled) -> anyhow::Result<Vec<Row>> {
     let (half_fixed, fixed) = (workspace_example("only_the_workflow_fixed")?, workspace_binary("module04-solution")?);
     let (stage, mut program, batch) = daily_batch_on(&half_fixed).await?;
-    let failed_withdrawal = |line: &str| line.contains("withdraw(") && line.contains("failed, Temporal will retry");
+    let failed_withdrawal = |line: &str| line.contains("withdraw(") && line.contains(workshop::said::WILL_RETRY);
     program.wait_for_line(failed_withdrawal).await?;
     settled.give();
     let first = Instant::now();
@@ -120,7 +120,7 @@ pub(super) async fn activity_fix(log: Log, minutes: f64, mut settled: Settled) -
 async fn daily_batch_on(binary: &str) -> anyhow::Result<(Stage, Program, Vec<String>)> {
     let stage = Stage::start().await?;
     let mut program = stage.launch(binary, &[])?;
-    program.wait_for("UI ready at").await?;
+    program.wait_for(workshop::said::UI_READY).await?;
     let batch = stage.daily_batch().await?;
     Ok((stage, program, batch))
 }
@@ -154,7 +154,7 @@ async fn restart(
 ) -> anyhow::Result<(f64, Vec<f64>)> {
     let (restarted, started) = (SystemTime::now(), Instant::now());
     let mut program = stage.launch(binary, &[])?;
-    program.wait_for("UI ready at").await?;
+    program.wait_for(workshop::said::UI_READY).await?;
     let ready = started.elapsed().as_secs_f64();
     let times = stage.wait_in_histories(batch, PATIENCE, |history| Ok(step(history))).await?;
     program.stop(Duration::from_secs(10)).await;

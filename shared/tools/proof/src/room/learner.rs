@@ -45,10 +45,8 @@ impl Learner {
             .patience(PATIENCE)
             .spawn()?;
         let mut learner = Self { name: name.into(), program, ui_url: String::new(), http: reqwest::Client::new() };
-        let ready = learner.program.wait_for("UI ready at").await?;
-        learner.ui_url = ready
-            .split_once("UI ready at ")
-            .and_then(|(_, rest)| rest.split_whitespace().next())
+        let ready = learner.program.wait_for(workshop::said::UI_READY).await?;
+        learner.ui_url = workshop::said::url_after(&ready, workshop::said::UI_READY)
             .map(str::to_string)
             .ok_or_else(|| anyhow::anyhow!("no URL in {ready:?}"))?;
         Ok(learner)

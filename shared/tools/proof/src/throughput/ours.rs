@@ -34,7 +34,7 @@ impl Module03 {
             .envs(&server.program_env())
             .log_to(dir.path().join("module03.log"))
             .spawn()?;
-        program.wait_for("UI ready at").await?;
+        program.wait_for(workshop::said::UI_READY).await?;
         let http = reqwest::Client::builder().no_proxy().build()?;
         Ok(Self { ui_url: format!("http://127.0.0.1:{ui_port}"), http, program, _dir: dir })
     }

@@ -51,7 +51,7 @@ async fn start_bank(port: u16, db: &str) -> anyhow::Result<Program> {
     let mut api = Launch::new(workspace_binary("module03")?)
         .args(["account-api", "--port", &port.to_string(), "--db", db])
         .spawn()?;
-    api.wait_for("Account API ready at").await?;
+    api.wait_for(workshop::said::ACCOUNT_API_READY).await?;
     Ok(api)
 }
 

@@ -47,7 +47,7 @@ pub async fn wait_until_completed(ui: &str, id: &str) -> anyhow::Result<()> {
 /// that finishes the workflow. `env` points the programs at a Temporal server.
 pub async fn module01_with_a_worker_stopped_half_way(module01: &str, env: &[(String, String)]) -> anyhow::Result<()> {
     let mut first = Program::spawn(module01, &["worker"], env)?;
-    first.wait_for("polling task queue").await?;
+    first.wait_for(workshop::said::WORKER_POLLING).await?;
     let mut starter = Program::spawn(module01, &["start", "--delay-secs", "1"], env)?;
     first.wait_for("print_number(2)").await?;
     first.kill().await?;

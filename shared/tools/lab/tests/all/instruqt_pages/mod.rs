@@ -90,7 +90,7 @@ fn front_matter_values<'a>(front_matter: &'a str, key: &str) -> Vec<&'a str> {
         .collect()
 }
 
-fn workspace_packages(root: &Path) -> BTreeSet<String> {
+pub fn workspace_packages(root: &Path) -> BTreeSet<String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])

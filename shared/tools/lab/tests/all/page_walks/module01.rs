@@ -35,7 +35,7 @@ async fn module01_page() -> anyhow::Result<()> {
 
     // Step 3: worker and starter apart.
     let mut worker = walk.spawn("cargo run -p module01 -- worker", &[])?;
-    worker.wait_for("polling task queue").await?;
+    worker.wait_for(workshop::said::WORKER_POLLING).await?;
     walk.run("cargo run -p module01 -- start", &quick).await?;
     walk.record(&worker);
     walk.finish();

@@ -7,7 +7,7 @@
 //! API (`/admin/real-world-mode`) so that each step meets the failure the page describes,
 //! and lets the next attempt through at once: nothing waits on luck.
 
-use bank::chaos::Target;
+use bank::real_world_mode::Target;
 use bank::{RealWorldMode, RealWorldModeSettings};
 use serde_json::{Value, json};
 use testkit::pages::{PAGE_ACCOUNT_API_PORT, Walk};
@@ -112,7 +112,7 @@ async fn module02_page() -> anyhow::Result<()> {
     walk.run("cargo run -p module02 -- reset-db", &["--db", &db_arg]).await?;
     dice.fail_all().await?;
     let mut transfer = walk.spawn("cargo run -p module02", &[])?;
-    transfer.wait_for("failed, Temporal will retry").await?;
+    transfer.wait_for(workshop::said::WILL_RETRY).await?;
     dice.set(json!({"lost_response_rate": 1.0, "failure_rate": 0.0, "slow_rate": 0.0})).await?;
     assert!(transfer.wait_exit().await?.success(), "{}", transfer.transcript());
     assert!(transfer.transcript().contains("Lost response"), "an answer was lost:\n{}", transfer.transcript());
@@ -121,7 +121,7 @@ async fn module02_page() -> anyhow::Result<()> {
     // Ctrl-C while a step retries; the next run re-attaches and finishes the transfer.
     dice.fail_all().await?;
     let mut stopped = walk.spawn("cargo run -p module02", &[])?;
-    stopped.wait_for("failed, Temporal will retry").await?;
+    stopped.wait_for(workshop::said::WILL_RETRY).await?;
     stopped.interrupt()?;
     stopped.wait_for("Stopped.").await?;
     stopped.wait_exit().await?;

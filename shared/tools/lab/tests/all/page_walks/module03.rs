@@ -167,17 +167,18 @@ async fn module03_page() -> anyhow::Result<()> {
     assert!(without_worker.transcript().contains(transfer_ui::services::REAL_WORLD_MODE_KEPT));
     assert!(browser.real_world_mode_is_on().await?, "the restarted bank kept the page's switch");
     let mut worker = walk.spawn("cargo run -p module03 -- worker", &worker_args)?;
-    worker.wait_for("polling module03-transfer-task-queue").await?;
+    worker.wait_for(&workshop::said::polling(workshop::MODULE03.task_queue())).await?;
 
     // The page leaves the moment to stop the worker to the learner ("while some cards still
     // run"), with Real World Mode on. Here every money call fails until then (the bank's admin
     // switch, not the page's), so all five surely are still retrying.
     browser.bank_failure_rate(1.0).await?;
     let batch = browser.daily_batch().await?;
-    let withdraw_failed = |from: &str, _: &str| format!("withdraw($100.00 from {from}): failed, Temporal will retry");
+    let withdraw_failed =
+        |from: &str, _: &str| format!("withdraw($100.00 from {from}): {}", workshop::said::WILL_RETRY);
     wait_for_each_transfer(&worker, "every withdraw to fail once", withdraw_failed).await?;
     worker.interrupt()?;
-    worker.wait_for("Worker stopped.").await?;
+    worker.wait_for(workshop::said::WORKER_STOPPED).await?;
     walk.record(&worker);
 
     // Nothing moves without a worker; the server knows what waits.

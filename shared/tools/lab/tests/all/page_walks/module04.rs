@@ -48,7 +48,7 @@ async fn restart_as(
     walk.skip(START, why);
     let mut program =
         Launch::new(build).args(["--host", "127.0.0.1"]).args(ports.args()).envs(&server.program_env()).spawn()?;
-    program.wait_for("UI ready at").await?;
+    program.wait_for(workshop::said::UI_READY).await?;
     Ok(program)
 }
 
@@ -106,7 +106,7 @@ async fn module04_page() -> anyhow::Result<()> {
 
     // Steps 1 and 2: Jerry's version; the Daily Batch is stuck on his panic.
     let mut jerrys = walk.spawn(START, &ports.args())?;
-    jerrys.wait_for("UI ready at").await?;
+    jerrys.wait_for(workshop::said::UI_READY).await?;
     let mut batch = Vec::new();
     for (from, to) in DAILY_BATCH {
         batch.push(send(&ports, from, to, 100).await?);
@@ -146,7 +146,7 @@ async fn module04_page() -> anyhow::Result<()> {
 
     // Step 5: Jerry's hot fix, deployed. A new transfer fails at once, for good.
     let mut hot_fix = walk.spawn("cargo run -p module04 --example jerrys_hot_fix -- --host 0.0.0.0", &ports.args())?;
-    hot_fix.wait_for("UI ready at").await?;
+    hot_fix.wait_for(workshop::said::UI_READY).await?;
     let failed = send(&ports, "account_A", "account_B", 100).await?;
     wait_for_status(&client, &failed, WorkflowExecutionStatus::Failed).await?;
     stop(&mut walk, hot_fix).await?;

@@ -160,7 +160,7 @@ async fn transfer_services(package: &str, dir: &TempDir, env: &[(String, String)
     std::fs::write(&ports, format!("{api} {ui}"))?;
     let args = ["--api-port", api.as_str(), "--ui-port", ui.as_str(), "--db", db.as_str()];
     let mut program = launch(&workspace_binary(package)?, &args, env)?;
-    program.wait_for("UI ready at").await?;
+    program.wait_for(workshop::said::UI_READY).await?;
     let pid = program.pid().expect("running");
     let services = services(program, Some(format!("http://127.0.0.1:{ui}")), format!("http://127.0.0.1:{api}")).await?;
     Ok((services, pid))
@@ -168,7 +168,7 @@ async fn transfer_services(package: &str, dir: &TempDir, env: &[(String, String)
 
 async fn services(mut program: Program, ui_url: Option<String>, api_url: String) -> anyhow::Result<Services> {
     if ui_url.is_none() {
-        program.wait_for("Account API ready").await?;
+        program.wait_for(workshop::said::ACCOUNT_API_READY).await?;
     }
     let initial = books::balances(&api_url).await?;
     Ok(Services { ui_url: ui_url.unwrap_or_default(), api_url, initial, program })

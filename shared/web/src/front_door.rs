@@ -19,15 +19,25 @@ use axum::http::uri::Authority;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use clap::Args;
 use tracing::warn;
 
-use super::error::ApiError;
-use crate::wire::codes;
+use crate::error::{ApiError, codes};
 
 /// The flag that allows another host (`--allowed-host`, repeatable), and its environment
-/// variable (comma-separated); see `bank::cli::AllowedHostsArgs`.
+/// variable (comma-separated); see [`AllowedHostsArgs`].
 pub const ALLOWED_HOST_FLAG: &str = "allowed-host";
 pub const ALLOWED_HOSTS_ENV: &str = "ALLOWED_HOSTS";
+
+/// The hosts a server answers to besides its loopback names and its listen address: the same
+/// flag for the account API and the Money Transfer UI.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AllowedHostsArgs {
+    /// Also answer to this host name (repeatable; `ALLOWED_HOSTS` takes a comma-separated list).
+    /// `.example.com` or `*.example.com` allows every name under example.com, e.g. a proxy's.
+    #[arg(long = ALLOWED_HOST_FLAG, env = ALLOWED_HOSTS_ENV, value_delimiter = ',', value_name = "HOST")]
+    pub hosts: Vec<String>,
+}
 
 /// Which hosts a server answers to. Put in front of a router with
 /// `.layer(axum::middleware::from_fn_with_state(door, front_door::admit))`.
