@@ -93,6 +93,7 @@ impl ClientError {
         }
     }
 
+    /// Whether the bank refused a withdrawal for want of money: final, a retry will not help.
     pub fn is_insufficient_funds(&self) -> bool {
         self.code() == Some(codes::INSUFFICIENT_FUNDS)
     }
@@ -143,24 +144,30 @@ impl AccountClient {
         self
     }
 
+    /// The account API's address, as given (`http://127.0.0.1:5000`).
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
+    /// `GET /health`: whether the API answers, and whether Real World Mode is on.
     pub async fn health(&self) -> Result<Health, ClientError> {
         self.send(self.request(Method::GET, "/health")).await
     }
 
+    /// An account's balance now; `Business` with `unknown_account` when there is no such account.
     pub async fn balance(&self, account_id: &str) -> Result<Cents, ClientError> {
         let path = format!("/accounts/{}", encode(account_id));
         let account: Account = self.send(self.request(Method::GET, &path)).await?;
         Ok(account.balance)
     }
 
+    /// Every account with its balance, in id order.
     pub async fn list_accounts(&self) -> Result<Vec<Account>, ClientError> {
         self.send(self.request(Method::GET, "/accounts")).await
     }
 
+    /// Takes `amount` out of an account. The same `reference_id` again returns the first answer instead of withdrawing twice.
+    /// // An error says by its variant whether a retry can help: [`ClientError::Transient`] yes, [`ClientError::Business`] no.
     pub async fn withdraw(
         &self,
         account_id: &str,
@@ -172,6 +179,7 @@ impl AccountClient {
         self.send(self.request(Method::POST, &path).json(&body)).await
     }
 
+    /// Puts `amount` into an account; idempotent by `reference_id` like [`withdraw`](Self::withdraw).
     pub async fn deposit(
         &self,
         account_id: &str,
@@ -198,6 +206,7 @@ impl AccountClient {
         self.send(self.request(Method::POST, "/admin/reset").json(&serde_json::json!({}))).await
     }
 
+    /// Real World Mode's settings in force now.
     pub async fn real_world_mode(&self) -> Result<RealWorldModeSettings, ClientError> {
         self.send(self.request(Method::GET, "/admin/real-world-mode")).await
     }

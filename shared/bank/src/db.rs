@@ -72,11 +72,14 @@ impl From<rusqlite::Error> for BankError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntryKind {
+    /// Money left the account.
     Withdraw,
+    /// Money went into the account.
     Deposit,
 }
 
 impl EntryKind {
+    /// The word stored in the ledger and shown in messages: `"withdraw"` or `"deposit"`.
     pub fn as_str(self) -> &'static str {
         match self {
             EntryKind::Withdraw => "withdraw",
@@ -101,21 +104,30 @@ impl EntryKind {
 /// One account and its balance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
+    /// The account's id (`account_A`); `account_number` in JSON.
     #[serde(rename = "account_number")]
     pub id: String,
+    /// What it holds now.
     pub balance: Cents,
 }
 
 /// One row of the ledger: a withdraw or deposit that really happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
+    /// The ledger's row number: entries are in the order they happened.
     pub id: i64,
+    /// The idempotency key of the request that made it, if it had one.
     pub reference_id: Option<String>,
+    /// The account it moved money in or out of.
     #[serde(rename = "account_number")]
     pub account_id: String,
+    /// Whether the money left or went in.
     pub kind: EntryKind,
+    /// How much moved.
     pub amount: Cents,
+    /// The account's balance before.
     pub previous_balance: Cents,
+    /// The account's balance after.
     pub new_balance: Cents,
     /// UTC, ISO 8601 (e.g. `2025-01-31T12:00:00.000Z`).
     pub created_at: String,
@@ -124,6 +136,7 @@ pub struct LedgerEntry {
 /// What a withdraw or deposit hands back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
+    /// The ledger entry of the move (the first one, for a replay).
     pub entry: LedgerEntry,
     /// True when this was a retry of an already-applied `reference_id`:
     /// nothing changed, `entry` is the original result.

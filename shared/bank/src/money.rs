@@ -32,12 +32,14 @@ impl MoneyError {
 }
 
 impl Cents {
+    /// No money: $0.00.
     pub const ZERO: Cents = Cents(0);
 
     /// The largest amount or balance the bank accepts: $1,000,000,000.00.
     /// Far below `i64::MAX`, so adding two of them can never overflow.
     pub const MAX: Cents = Cents(1_000_000_000 * 100);
 
+    /// An amount in cents: `Cents::new(899_75)` is $899.75.
     pub const fn new(cents: i64) -> Cents {
         Cents(cents)
     }
@@ -47,18 +49,22 @@ impl Cents {
         Cents(dollars * 100)
     }
 
+    /// The amount in cents, for storing (SQLite keeps it as an integer).
     pub const fn as_i64(self) -> i64 {
         self.0
     }
 
+    /// Whether it is more than $0.00, as every amount moved must be.
     pub const fn is_positive(self) -> bool {
         self.0 > 0
     }
 
+    /// The sum, or `None` where it would overflow `i64`.
     pub fn checked_add(self, other: Cents) -> Option<Cents> {
         self.0.checked_add(other.0).map(Cents)
     }
 
+    /// The difference, or `None` where it would overflow `i64`.
     pub fn checked_sub(self, other: Cents) -> Option<Cents> {
         self.0.checked_sub(other.0).map(Cents)
     }

@@ -16,7 +16,9 @@ use crate::{learner, web_ui};
 /// Where a program is connected, for the messages it prints.
 #[derive(Debug, Clone)]
 pub struct TemporalTarget {
+    /// The server's `host:port`, as connected to.
     pub address: String,
+    /// The Temporal namespace its workflows live in.
     pub namespace: String,
     /// Base URL of the Temporal Web UI, when known.
     pub ui_url: Option<String>,
