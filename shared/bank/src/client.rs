@@ -100,6 +100,37 @@ impl ClientError {
 }
 
 /// A client for one account API (e.g. [`DEFAULT_API_URL`](crate::DEFAULT_API_URL)).
+///
+/// # Examples
+///
+/// An account API in this process (port `0`: a free one; `:memory:`: a bank that goes with
+/// it), and a withdrawal through the client:
+///
+/// ```
+/// use bank::{AccountApiConfig, AccountClient, Cents};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> anyhow::Result<()> {
+/// let config = AccountApiConfig { port: 0, db_path: ":memory:".into(), ..AccountApiConfig::default() };
+/// let api = bank::bind(&config).await?;
+/// let client = AccountClient::new(api.url());
+/// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+/// let serving = tokio::spawn(api.serve(async {
+///     let _ = stopped.await;
+/// }));
+///
+/// let receipt = client.withdraw("account_A", Cents::dollars(100), Some("doc-1".into())).await?;
+/// assert_eq!(receipt.new_balance, Cents::dollars(900));
+/// // The same key again: the first answer, not a second withdrawal.
+/// let again = client.withdraw("account_A", Cents::dollars(100), Some("doc-1".into())).await?;
+/// assert_eq!(again.new_balance, Cents::dollars(900));
+/// assert_eq!(client.balance("account_A").await?, Cents::dollars(900));
+///
+/// let _ = stop.send(());
+/// serving.await??;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct AccountClient {
     base_url: String,

@@ -17,6 +17,28 @@ use serde_json::value::RawValue;
 ///
 /// Displays as `$1,000.00` and travels in JSON as a number of dollars
 /// (`1000`, `100.5`, `0.25`).
+///
+/// # Examples
+///
+/// Parsing an amount the way the account API reads a request, and showing it:
+///
+/// ```
+/// use bank::Cents;
+///
+/// let amount = Cents::parse_amount("100.25")?;
+/// assert_eq!(amount, Cents::new(100_25));
+/// assert_eq!(amount.to_string(), "$100.25");
+/// assert_eq!(Cents::dollars(1000).to_string(), "$1,000.00");
+///
+/// // Exact or refused: no rounding, and nothing to move is not an amount.
+/// assert!(Cents::parse_amount("1.005").is_err());
+/// assert!(Cents::parse_amount("0").is_err());
+///
+/// // In JSON, a number of dollars.
+/// assert_eq!(serde_json::to_string(&amount)?, "100.25");
+/// assert_eq!(serde_json::from_str::<Cents>("1000")?, Cents::dollars(1000));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Cents(i64);
 

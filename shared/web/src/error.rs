@@ -41,7 +41,23 @@ pub struct ErrorBody {
     pub details: Map<String, Value>,
 }
 
-/// An error answer of a server.
+/// An error answer of a server: a handler returns it, and it goes out as its status with the
+/// JSON body every client of the workshop reads.
+///
+/// # Examples
+///
+/// ```
+/// use axum::http::StatusCode;
+/// use web::ApiError;
+///
+/// let error = ApiError::bad_request("missing field `amount`").with_detail("field", "amount");
+/// assert_eq!(error.status, StatusCode::BAD_REQUEST);
+/// assert_eq!(
+///     serde_json::to_value(&error.body)?,
+///     serde_json::json!({"error": "missing field `amount`", "code": "bad_request", "field": "amount"}),
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct ApiError {
     /// The HTTP status the answer goes out with.

@@ -40,6 +40,20 @@ impl std::fmt::Display for TemporalTarget {
 
 /// Connects to the configured Temporal service. When nothing is configured and nothing
 /// answers on localhost:7233, it first starts the workshop's local dev server.
+///
+/// # Examples
+///
+/// What every program of the workshop does first (it needs Temporal, or the `temporal` CLI
+/// to start one):
+///
+/// ```no_run
+/// # async fn example() -> anyhow::Result<()> {
+/// let (client, target) = workshop::connect().await?;
+/// println!("Connected to {target}");
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 pub async fn connect() -> anyhow::Result<(Client, TemporalTarget)> {
     let profile = load_client_config_profile(LoadClientConfigProfileOptions::default(), None)
         .map_err(|e| anyhow!("Could not read the Temporal client configuration: {e}"))?;
