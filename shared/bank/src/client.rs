@@ -42,8 +42,11 @@ pub enum ClientError {
     /// Retrying the same request cannot help.
     #[error("account API refused the request ({status} {code}): {message}")]
     Business {
+        /// The HTTP status of the refusal.
         status: u16,
+        /// The API's error code ([`crate::wire::codes`]), e.g. `insufficient_funds`.
         code: String,
+        /// The API's message for a person.
         message: String,
         /// Only for `insufficient_funds`.
         current_balance: Option<Cents>,
@@ -60,13 +63,17 @@ pub enum ClientError {
         status: Option<u16>,
         /// The API's error code, when it sent one.
         code: Option<String>,
+        /// What went wrong, for a person: the API's message or the transport's error.
         message: String,
     },
 
     /// A success answer we could not read (e.g. not the JSON we expected): a bug or the wrong
     /// server. Retryable too: once the code or the URL is fixed, the next attempt succeeds.
     #[error("unexpected answer from the account API: {message}")]
-    Unexpected { message: String },
+    Unexpected {
+        /// What could not be read, and what arrived instead.
+        message: String,
+    },
 }
 
 impl ClientError {

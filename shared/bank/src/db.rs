@@ -29,30 +29,50 @@ use crate::money::Cents;
 /// Everything that can go wrong with a bank operation.
 #[derive(Debug, thiserror::Error)]
 pub enum BankError {
+    /// No account with that id (404).
     #[error("account '{0}' does not exist")]
     UnknownAccount(String),
 
+    /// The account exists but takes no more moves of this kind (409; final).
     #[error("account '{account}' is closed: it accepts no {}", kind.plural())]
-    AccountClosed { account: String, kind: EntryKind },
+    AccountClosed {
+        /// The closed account.
+        account: String,
+        /// The move it refused.
+        kind: EntryKind,
+    },
 
+    /// A withdrawal of more than the balance (422; final).
     #[error("insufficient funds: the balance is {current}, the request was for {requested}")]
-    InsufficientFunds { current: Cents, requested: Cents },
+    InsufficientFunds {
+        /// The balance.
+        current: Cents,
+        /// The amount asked for.
+        requested: Cents,
+    },
 
+    /// Not an amount to move: zero, negative, or beyond [`Cents::MAX`] (400).
     #[error("invalid amount: {0}")]
     InvalidAmount(String),
 
+    /// The `reference_id` was already used for a different move (409; final).
     #[error(
         "reference_id '{reference_id}' was already used for a different request; \
          use a new reference_id for a new operation"
     )]
-    IdempotencyConflict { reference_id: String },
+    IdempotencyConflict {
+        /// The key used twice.
+        reference_id: String,
+    },
 
+    /// The database may not grow (a full disk, on purpose): nothing changed; a retry succeeds once it is freed (507).
     #[error(
         "the bank's database is full: nothing was changed; the same request will succeed once disk space is \
          freed"
     )]
     DiskFull,
 
+    /// SQLite failed otherwise (500).
     #[error("bank storage error: {0}")]
     Storage(rusqlite::Error),
 }

@@ -135,7 +135,10 @@ pub enum Target {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InjectedFailure {
     /// Sleep this many seconds, then answer 504 "Gateway timeout".
-    Slow { secs: u64 },
+    Slow {
+        /// How long to hang first.
+        secs: u64,
+    },
     /// Answer 500 "Service temporarily unavailable" at once.
     Unavailable,
 }

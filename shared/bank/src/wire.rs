@@ -137,17 +137,17 @@ pub mod codes {
         PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE,
     };
 
-    /// 422: the amount is zero, negative or not whole cents.
+    /// 400: the amount is zero, negative or not whole cents.
     pub const INVALID_AMOUNT: &str = "invalid_amount";
     /// 404: no account with that id.
     pub const UNKNOWN_ACCOUNT: &str = "unknown_account";
-    /// 422: the account exists but takes no more moves; final.
+    /// 409: the account exists but takes no more moves; final.
     pub const ACCOUNT_CLOSED: &str = "account_closed";
     /// 409: the `reference_id` was used before for another move; final.
     pub const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";
     /// 422: the withdrawal is more than the balance; final.
     pub const INSUFFICIENT_FUNDS: &str = "insufficient_funds";
-    /// 503: Real World Mode's injected failure; a retry can succeed.
+    /// 500: Real World Mode's injected failure; a retry can succeed.
     pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
     /// 504: Real World Mode's slow answer ran out of time; a retry can succeed.
     pub const GATEWAY_TIMEOUT: &str = "gateway_timeout";

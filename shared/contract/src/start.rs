@@ -50,6 +50,7 @@ pub fn keyed_workflow_id(idempotency_key: &str) -> String {
 /// Whether [`start_transfer_once`] started the transfer or found it started before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StartOnce {
+    /// No workflow had this id: the transfer is started now.
     Started,
     /// A workflow with this id exists (running or closed): nothing was started.
     AlreadyStarted,
