@@ -12,7 +12,7 @@ use crate::money::Cents;
 pub struct Health {
     /// Always `"healthy"` when the API answers at all.
     pub status: String,
-    /// The program's name, so a check knows it reached the account API and not another server.
+    /// `"account-api"`: a check knows it reached the account API, not another server on the port.
     pub service: String,
     /// Whether Real World Mode is injecting failures now.
     pub real_world_mode: bool,
