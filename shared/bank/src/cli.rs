@@ -20,6 +20,7 @@ pub struct ApiUrlArgs {
 }
 
 impl ApiUrlArgs {
+    /// A client of the account API at `--api-url`, with the default timeouts.
     pub fn client(&self) -> AccountClient {
         AccountClient::new(&self.api_url)
     }
@@ -37,10 +38,13 @@ pub struct AccountApiArgs {
     /// Interface to listen on (0.0.0.0 makes it reachable from other machines).
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
+    /// Port to listen on.
     #[arg(long, default_value_t = 5000)]
     pub port: u16,
+    /// The bank's database and Real World Mode.
     #[command(flatten)]
     pub bank: BankArgs,
+    /// Hosts to answer to besides loopback and the listen address.
     #[command(flatten)]
     pub allowed: AllowedHostsArgs,
 }

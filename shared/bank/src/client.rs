@@ -42,8 +42,11 @@ pub enum ClientError {
     /// Retrying the same request cannot help.
     #[error("account API refused the request ({status} {code}): {message}")]
     Business {
+        /// The HTTP status of the refusal.
         status: u16,
+        /// The API's error code ([`crate::wire::codes`]), e.g. `insufficient_funds`.
         code: String,
+        /// The API's message for a person.
         message: String,
         /// Only for `insufficient_funds`.
         current_balance: Option<Cents>,
@@ -60,13 +63,17 @@ pub enum ClientError {
         status: Option<u16>,
         /// The API's error code, when it sent one.
         code: Option<String>,
+        /// What went wrong, for a person: the API's message or the transport's error.
         message: String,
     },
 
     /// A success answer we could not read (e.g. not the JSON we expected): a bug or the wrong
     /// server. Retryable too: once the code or the URL is fixed, the next attempt succeeds.
     #[error("unexpected answer from the account API: {message}")]
-    Unexpected { message: String },
+    Unexpected {
+        /// What could not be read, and what arrived instead.
+        message: String,
+    },
 }
 
 impl ClientError {
@@ -93,12 +100,44 @@ impl ClientError {
         }
     }
 
+    /// Whether the bank refused a withdrawal for want of money: final, a retry will not help.
     pub fn is_insufficient_funds(&self) -> bool {
         self.code() == Some(codes::INSUFFICIENT_FUNDS)
     }
 }
 
 /// A client for one account API (e.g. [`DEFAULT_API_URL`](crate::DEFAULT_API_URL)).
+///
+/// # Examples
+///
+/// An account API in this process (port `0`: a free one; `:memory:`: a bank that goes with
+/// it), and a withdrawal through the client:
+///
+/// ```
+/// use bank::{AccountApiConfig, AccountClient, Cents};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> anyhow::Result<()> {
+/// let config = AccountApiConfig { port: 0, db_path: ":memory:".into(), ..AccountApiConfig::default() };
+/// let api = bank::bind(&config).await?;
+/// let client = AccountClient::new(api.url());
+/// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+/// let serving = tokio::spawn(api.serve(async {
+///     let _ = stopped.await;
+/// }));
+///
+/// let receipt = client.withdraw("account_A", Cents::dollars(100), Some("doc-1".into())).await?;
+/// assert_eq!(receipt.new_balance, Cents::dollars(900));
+/// // The same key again: the first answer, not a second withdrawal.
+/// let again = client.withdraw("account_A", Cents::dollars(100), Some("doc-1".into())).await?;
+/// assert_eq!(again.new_balance, Cents::dollars(900));
+/// assert_eq!(client.balance("account_A").await?, Cents::dollars(900));
+///
+/// let _ = stop.send(());
+/// serving.await??;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct AccountClient {
     base_url: String,
@@ -143,24 +182,30 @@ impl AccountClient {
         self
     }
 
+    /// The account API's address, as given (`http://127.0.0.1:5000`).
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
+    /// `GET /health`: whether the API answers, and whether Real World Mode is on.
     pub async fn health(&self) -> Result<Health, ClientError> {
         self.send(self.request(Method::GET, "/health")).await
     }
 
+    /// An account's balance now; `Business` with `unknown_account` when there is no such account.
     pub async fn balance(&self, account_id: &str) -> Result<Cents, ClientError> {
         let path = format!("/accounts/{}", encode(account_id));
         let account: Account = self.send(self.request(Method::GET, &path)).await?;
         Ok(account.balance)
     }
 
+    /// Every account with its balance, in id order.
     pub async fn list_accounts(&self) -> Result<Vec<Account>, ClientError> {
         self.send(self.request(Method::GET, "/accounts")).await
     }
 
+    /// Takes `amount` out of an account. The same `reference_id` again returns the first answer instead of withdrawing twice.
+    /// // An error says by its variant whether a retry can help: [`ClientError::Transient`] yes, [`ClientError::Business`] no.
     pub async fn withdraw(
         &self,
         account_id: &str,
@@ -172,6 +217,7 @@ impl AccountClient {
         self.send(self.request(Method::POST, &path).json(&body)).await
     }
 
+    /// Puts `amount` into an account; idempotent by `reference_id` like [`withdraw`](Self::withdraw).
     pub async fn deposit(
         &self,
         account_id: &str,
@@ -198,6 +244,7 @@ impl AccountClient {
         self.send(self.request(Method::POST, "/admin/reset").json(&serde_json::json!({}))).await
     }
 
+    /// Real World Mode's settings in force now.
     pub async fn real_world_mode(&self) -> Result<RealWorldModeSettings, ClientError> {
         self.send(self.request(Method::GET, "/admin/real-world-mode")).await
     }

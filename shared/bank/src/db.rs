@@ -29,30 +29,50 @@ use crate::money::Cents;
 /// Everything that can go wrong with a bank operation.
 #[derive(Debug, thiserror::Error)]
 pub enum BankError {
+    /// No account with that id (404).
     #[error("account '{0}' does not exist")]
     UnknownAccount(String),
 
+    /// The account exists but takes no more moves of this kind (409; final).
     #[error("account '{account}' is closed: it accepts no {}", kind.plural())]
-    AccountClosed { account: String, kind: EntryKind },
+    AccountClosed {
+        /// The closed account.
+        account: String,
+        /// The move it refused.
+        kind: EntryKind,
+    },
 
+    /// A withdrawal of more than the balance (422; final).
     #[error("insufficient funds: the balance is {current}, the request was for {requested}")]
-    InsufficientFunds { current: Cents, requested: Cents },
+    InsufficientFunds {
+        /// The balance.
+        current: Cents,
+        /// The amount asked for.
+        requested: Cents,
+    },
 
+    /// Not an amount to move: zero, negative, or beyond [`Cents::MAX`] (400).
     #[error("invalid amount: {0}")]
     InvalidAmount(String),
 
+    /// The `reference_id` was already used for a different move (409; final).
     #[error(
         "reference_id '{reference_id}' was already used for a different request; \
          use a new reference_id for a new operation"
     )]
-    IdempotencyConflict { reference_id: String },
+    IdempotencyConflict {
+        /// The key used twice.
+        reference_id: String,
+    },
 
+    /// The database may not grow (a full disk, on purpose): nothing changed; a retry succeeds once it is freed (507).
     #[error(
         "the bank's database is full: nothing was changed; the same request will succeed once disk space is \
          freed"
     )]
     DiskFull,
 
+    /// SQLite failed otherwise (500).
     #[error("bank storage error: {0}")]
     Storage(rusqlite::Error),
 }
@@ -72,11 +92,14 @@ impl From<rusqlite::Error> for BankError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntryKind {
+    /// Money left the account.
     Withdraw,
+    /// Money went into the account.
     Deposit,
 }
 
 impl EntryKind {
+    /// The word stored in the ledger and shown in messages: `"withdraw"` or `"deposit"`.
     pub fn as_str(self) -> &'static str {
         match self {
             EntryKind::Withdraw => "withdraw",
@@ -101,21 +124,30 @@ impl EntryKind {
 /// One account and its balance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
+    /// The account's id (`account_A`); `account_number` in JSON.
     #[serde(rename = "account_number")]
     pub id: String,
+    /// What it holds now.
     pub balance: Cents,
 }
 
 /// One row of the ledger: a withdraw or deposit that really happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
+    /// The ledger's row number: entries are in the order they happened.
     pub id: i64,
+    /// The idempotency key of the request that made it, if it had one.
     pub reference_id: Option<String>,
+    /// The account it moved money in or out of.
     #[serde(rename = "account_number")]
     pub account_id: String,
+    /// Whether the money left or went in.
     pub kind: EntryKind,
+    /// How much moved.
     pub amount: Cents,
+    /// The account's balance before.
     pub previous_balance: Cents,
+    /// The account's balance after.
     pub new_balance: Cents,
     /// UTC, ISO 8601 (e.g. `2025-01-31T12:00:00.000Z`).
     pub created_at: String,
@@ -124,6 +156,7 @@ pub struct LedgerEntry {
 /// What a withdraw or deposit hands back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
+    /// The ledger entry of the move (the first one, for a replay).
     pub entry: LedgerEntry,
     /// True when this was a retry of an already-applied `reference_id`:
     /// nothing changed, `entry` is the original result.

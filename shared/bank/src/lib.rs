@@ -11,6 +11,8 @@
 //! Nothing here knows about Temporal: this is the unreliable outside world
 //! that the workflows in the exercises have to cope with.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod cli;
 pub mod client;

@@ -17,6 +17,28 @@ use serde_json::value::RawValue;
 ///
 /// Displays as `$1,000.00` and travels in JSON as a number of dollars
 /// (`1000`, `100.5`, `0.25`).
+///
+/// # Examples
+///
+/// Parsing an amount the way the account API reads a request, and showing it:
+///
+/// ```
+/// use bank::Cents;
+///
+/// let amount = Cents::parse_amount("100.25")?;
+/// assert_eq!(amount, Cents::new(100_25));
+/// assert_eq!(amount.to_string(), "$100.25");
+/// assert_eq!(Cents::dollars(1000).to_string(), "$1,000.00");
+///
+/// // Exact or refused: no rounding, and nothing to move is not an amount.
+/// assert!(Cents::parse_amount("1.005").is_err());
+/// assert!(Cents::parse_amount("0").is_err());
+///
+/// // In JSON, a number of dollars.
+/// assert_eq!(serde_json::to_string(&amount)?, "100.25");
+/// assert_eq!(serde_json::from_str::<Cents>("1000")?, Cents::dollars(1000));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Cents(i64);
 
@@ -32,12 +54,14 @@ impl MoneyError {
 }
 
 impl Cents {
+    /// No money: $0.00.
     pub const ZERO: Cents = Cents(0);
 
     /// The largest amount or balance the bank accepts: $1,000,000,000.00.
     /// Far below `i64::MAX`, so adding two of them can never overflow.
     pub const MAX: Cents = Cents(1_000_000_000 * 100);
 
+    /// An amount in cents: `Cents::new(899_75)` is $899.75.
     pub const fn new(cents: i64) -> Cents {
         Cents(cents)
     }
@@ -47,18 +71,22 @@ impl Cents {
         Cents(dollars * 100)
     }
 
+    /// The amount in cents, for storing (SQLite keeps it as an integer).
     pub const fn as_i64(self) -> i64 {
         self.0
     }
 
+    /// Whether it is more than $0.00, as every amount moved must be.
     pub const fn is_positive(self) -> bool {
         self.0 > 0
     }
 
+    /// The sum, or `None` where it would overflow `i64`.
     pub fn checked_add(self, other: Cents) -> Option<Cents> {
         self.0.checked_add(other.0).map(Cents)
     }
 
+    /// The difference, or `None` where it would overflow `i64`.
     pub fn checked_sub(self, other: Cents) -> Option<Cents> {
         self.0.checked_sub(other.0).map(Cents)
     }

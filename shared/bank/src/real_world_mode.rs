@@ -32,11 +32,13 @@ pub const LOST_RESPONSE_MESSAGE: &str =
 /// The knobs of Real World Mode, as shown by `GET /admin/real-world-mode`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RealWorldModeSettings {
+    /// Whether the injected failures happen at all; lost responses do not depend on it.
     pub enabled: bool,
     /// Share of requests that hang for `slow_secs` and then fail with 504.
     pub slow_rate: f64,
     /// Share of requests that fail at once with 500.
     pub failure_rate: f64,
+    /// How long a slow request hangs before its 504.
     pub slow_secs: u64,
     /// Share of *committed* changes whose response is replaced by a 500, whether
     /// `enabled` or not.
@@ -82,18 +84,25 @@ impl RealWorldModeSettings {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RealWorldModeUpdate {
+    /// Turns the mode on or off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// New share of requests that hang, then fail with 504 (0 to 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slow_rate: Option<f64>,
+    /// New share of requests that fail at once with 500 (0 to 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_rate: Option<f64>,
+    /// New hang, in seconds, of a slow request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slow_secs: Option<u64>,
+    /// New share of committed changes whose answer is dropped (0 to 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lost_response_rate: Option<f64>,
+    /// A seed that restarts the sequence of outcomes from its beginning.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// Whether balance reads fail too.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inject_on_balance: Option<bool>,
 }
@@ -126,7 +135,10 @@ pub enum Target {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InjectedFailure {
     /// Sleep this many seconds, then answer 504 "Gateway timeout".
-    Slow { secs: u64 },
+    Slow {
+        /// How long to hang first.
+        secs: u64,
+    },
     /// Answer 500 "Service temporarily unavailable" at once.
     Unavailable,
 }
@@ -144,16 +156,19 @@ struct State {
 }
 
 impl RealWorldMode {
+    /// Real World Mode with these settings; `Err` says which rate or duration is out of range.
     pub fn new(settings: RealWorldModeSettings) -> Result<RealWorldMode, String> {
         validate(&settings)?;
         let dice = dice_for(settings.seed);
         Ok(RealWorldMode { state: Arc::new(Mutex::new(State { settings, dice })) })
     }
 
+    /// The settings in force now.
     pub fn settings(&self) -> RealWorldModeSettings {
         self.lock().settings.clone()
     }
 
+    /// Whether the injected failures are on now (what `GET /health` reports).
     pub fn is_enabled(&self) -> bool {
         self.lock().settings.enabled
     }

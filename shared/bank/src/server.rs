@@ -21,14 +21,18 @@ pub const DEFAULT_INITIAL_BALANCES: &[(&str, Cents)] =
 /// Everything the account API needs to start.
 #[derive(Debug, Clone)]
 pub struct AccountApiConfig {
+    /// The address to listen on; `127.0.0.1` keeps the API on this machine.
     pub host: String,
     /// `0` picks a free port (tests do this).
     pub port: u16,
+    /// The SQLite file of balances and ledger; made with `initial_balances` when new.
     pub db_path: PathBuf,
+    /// The accounts a new (or reset) database starts with.
     pub initial_balances: Vec<(String, Cents)>,
     /// Accounts among `initial_balances` that start closed: readable, but they refuse
     /// deposits and withdrawals for good.
     pub closed_accounts: Vec<String>,
+    /// Real World Mode at start (the page or `POST /admin/real-world-mode` change it later).
     pub real_world_mode: RealWorldModeSettings,
     /// Hosts to answer to besides loopback and the listen address (see [`FrontDoor`]).
     pub allowed_hosts: Vec<String>,
@@ -124,6 +128,7 @@ fn starting_kept_mode(bank: &Bank, flags: &RealWorldModeSettings) -> RealWorldMo
 }
 
 impl BoundAccountApi {
+    /// The address it listens on, with the port picked when `port` was `0`.
     pub fn local_addr(&self) -> SocketAddr {
         self.address
     }

@@ -12,13 +12,16 @@ use crate::money::Cents;
 pub struct Health {
     /// Always `"healthy"` when the API answers at all.
     pub status: String,
+    /// `"account-api"`: a check knows it reached the account API, not another server on the port.
     pub service: String,
+    /// Whether Real World Mode is injecting failures now.
     pub real_world_mode: bool,
 }
 
 /// Body of `POST /accounts/{id}/withdraw` and `/deposit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MoveMoneyRequest {
+    /// How much to move; must be positive.
     pub amount: Cents,
     /// Idempotency key: the same key again returns the first result
     /// instead of moving the money twice.
@@ -29,10 +32,15 @@ pub struct MoveMoneyRequest {
 /// Answer to a withdraw.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WithdrawResponse {
+    /// The account the money left.
     pub account_number: String,
+    /// Its balance before the withdrawal.
     pub previous_balance: Cents,
+    /// How much left it.
     pub amount_withdrawn: Cents,
+    /// Its balance after.
     pub new_balance: Cents,
+    /// The idempotency key the request carried, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
 }
@@ -40,10 +48,15 @@ pub struct WithdrawResponse {
 /// Answer to a deposit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DepositResponse {
+    /// The account the money went into.
     pub account_number: String,
+    /// Its balance before the deposit.
     pub previous_balance: Cents,
+    /// How much went in.
     pub amount_deposited: Cents,
+    /// Its balance after.
     pub new_balance: Cents,
+    /// The idempotency key the request carried, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
 }
@@ -77,7 +90,9 @@ impl From<Receipt> for DepositResponse {
 /// `POST /admin/reset`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResetResponse {
+    /// `"reset"` once done.
     pub status: String,
+    /// Every account with its starting balance again.
     pub accounts: Vec<Account>,
 }
 
@@ -85,7 +100,9 @@ pub struct ResetResponse {
 /// disk on purpose), and how many changes were refused for want of room since it filled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskFull {
+    /// Whether the database refuses every change now.
     pub full: bool,
+    /// Changes answered `507 disk_full` since the disk filled.
     pub refused_changes: u64,
 }
 
@@ -93,6 +110,7 @@ pub struct DiskFull {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DiskFullUpdate {
+    /// `true` to fill the disk, `false` to free it.
     pub full: bool,
 }
 
@@ -100,10 +118,14 @@ pub struct DiskFullUpdate {
 /// plus the two balances for `insufficient_funds`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
+    /// The message for a person.
     pub error: String,
+    /// The machine-readable reason, one of [`codes`].
     pub code: String,
+    /// For `insufficient_funds`: what the account holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_balance: Option<Cents>,
+    /// For `insufficient_funds`: what was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_amount: Option<Cents>,
 }
@@ -115,12 +137,19 @@ pub mod codes {
         PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE,
     };
 
+    /// 400: the amount is zero, negative or not whole cents.
     pub const INVALID_AMOUNT: &str = "invalid_amount";
+    /// 404: no account with that id.
     pub const UNKNOWN_ACCOUNT: &str = "unknown_account";
+    /// 409: the account exists but takes no more moves; final.
     pub const ACCOUNT_CLOSED: &str = "account_closed";
+    /// 409: the `reference_id` was used before for another move; final.
     pub const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";
+    /// 422: the withdrawal is more than the balance; final.
     pub const INSUFFICIENT_FUNDS: &str = "insufficient_funds";
+    /// 500: Real World Mode's injected failure; a retry can succeed.
     pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
+    /// 504: Real World Mode's slow answer ran out of time; a retry can succeed.
     pub const GATEWAY_TIMEOUT: &str = "gateway_timeout";
     /// 507: the bank's database has no room for the change; nothing changed, retry later.
     pub const DISK_FULL: &str = "disk_full";

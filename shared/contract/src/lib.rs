@@ -9,6 +9,8 @@
 //! - [`failure`]: the words of a failure a person should see (its innermost message).
 //! - [`start`]: starting a transfer by workflow type, as the UI and the tests do.
 
+#![warn(missing_docs)]
+
 pub mod failure;
 pub mod money_move;
 pub mod payload;

@@ -10,8 +10,11 @@ use temporalio_sdk::activities::{ActivityContext, ActivityError};
 /// key on every retry, so a step is applied at most once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MoneyMove {
+    /// The account to take the money from or put it into.
     pub account: String,
+    /// How much.
     pub amount: Cents,
+    /// The idempotency key (`{key root}/{step}`, e.g. `transfer-1/withdraw`): the same on every retry.
     pub reference_id: String,
 }
 

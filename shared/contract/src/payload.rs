@@ -4,6 +4,7 @@
 use temporalio_common::data_converters::RawValue;
 use temporalio_common::protos::temporal::api::common::v1::Payload;
 
+/// A value as the one JSON payload of an untyped call (a workflow's input, a Query's argument).
 pub fn to_raw<T: serde::Serialize>(value: &T) -> anyhow::Result<RawValue> {
     let payload = Payload {
         metadata: [("encoding".to_string(), b"json/plain".to_vec())].into(),
@@ -13,6 +14,7 @@ pub fn to_raw<T: serde::Serialize>(value: &T) -> anyhow::Result<RawValue> {
     Ok(RawValue::new(vec![payload]))
 }
 
+/// A JSON payload read back as `T` (an untyped Query's answer, a result); `Err` when there is none or it does not fit.
 pub fn from_payload<T: serde::de::DeserializeOwned>(payload: Option<&Payload>) -> anyhow::Result<T> {
     let payload = payload.ok_or_else(|| anyhow::anyhow!("no payload"))?;
     Ok(serde_json::from_slice(&payload.data)?)

@@ -12,6 +12,28 @@ use crate::{FROM_ACCOUNT, TO_ACCOUNT, TransferInput, payload};
 /// Starts one transfer workflow of `module` and returns its id,
 /// `transfer-<unix seconds>-<8 hex digits>` (`transfer-ana-…` for learner ana on a shared
 /// server: the id is also the root of the transfer's idempotency keys).
+///
+/// # Examples
+///
+/// Module 3's transfer of $100, as the Money Transfer UI starts it (it needs a Temporal
+/// server, and module 3's worker to run it):
+///
+/// ```no_run
+/// use bank::Cents;
+/// use contract::{TransferInput, start_transfer};
+///
+/// # async fn example() -> anyhow::Result<()> {
+/// let (client, _target) = workshop::connect().await?;
+/// let input = TransferInput {
+///     from_account: "account_A".into(),
+///     to_account: "account_B".into(),
+///     amount: Cents::dollars(100),
+/// };
+/// let workflow_id = start_transfer(&client, &workshop::MODULE03, &input).await?;
+/// println!("started {workflow_id}");
+/// # Ok(())
+/// # }
+/// ```
 pub async fn start_transfer(client: &Client, module: &Module, input: &TransferInput) -> anyhow::Result<String> {
     let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
     let workflow_id = format!("{}-{seconds}-{:08x}", workshop::learner::own("transfer"), rand::random::<u32>());
@@ -28,6 +50,7 @@ pub fn keyed_workflow_id(idempotency_key: &str) -> String {
 /// Whether [`start_transfer_once`] started the transfer or found it started before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StartOnce {
+    /// No workflow had this id: the transfer is started now.
     Started,
     /// A workflow with this id exists (running or closed): nothing was started.
     AlreadyStarted,

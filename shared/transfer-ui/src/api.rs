@@ -19,13 +19,20 @@ use crate::views::{AccountSummary, AccountView, AccountWorkflowView};
 use contract::{StartOnce, TransferInput};
 use workshop::Module;
 
+/// What every handler of the JSON API shares: the connections and the module it serves.
 #[derive(Clone)]
 pub struct AppState {
+    /// The Temporal client transfers are started, listed and queried through.
     pub client: Client,
+    /// The account API, for balances and Real World Mode.
     pub bank: AccountClient,
+    /// The module whose transfers this UI starts and lists (3 or 4).
     pub module: Module,
+    /// Reads transfers back from Temporal, caching the closed ones.
     pub listing: Listing,
+    /// The Temporal Web UI's base URL, for links; `None` without one.
     pub web_ui_url: Option<String>,
+    /// The Temporal namespace, for the Web UI's links.
     pub namespace: String,
 }
 

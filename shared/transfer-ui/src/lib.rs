@@ -8,6 +8,8 @@
 //!
 //! The workflow's contract (input, state, result, names) lives in the `contract` crate.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod cli;
 mod history;

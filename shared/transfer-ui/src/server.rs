@@ -13,22 +13,29 @@ use crate::api::{AppState, router};
 use crate::listing::Listing;
 use workshop::Module;
 
+/// The UI's flags when it runs alone (`cargo run -p module03 -- ui`).
 #[derive(Args, Debug, Clone)]
 pub struct UiArgs {
     /// Interface to listen on (0.0.0.0 serves other machines, e.g. the lab's browser tabs).
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
+    /// Port of the Money Transfer UI.
     #[arg(long, default_value_t = 5001)]
     pub port: u16,
+    /// Hosts to answer to besides loopback and the listen address.
     #[command(flatten)]
     pub allowed: AllowedHostsArgs,
 }
 
 /// Everything the UI server needs.
 pub struct UiConfig {
+    /// The interface to listen on.
     pub host: String,
+    /// The port; `0` picks a free one (tests).
     pub port: u16,
+    /// The module whose transfers it starts and shows.
     pub module: Module,
+    /// The account API, for balances and Real World Mode's switch.
     pub bank: AccountClient,
     /// Hosts to answer to besides loopback and the listen address (see [`FrontDoor`]).
     pub allowed_hosts: Vec<String>,
@@ -36,13 +43,16 @@ pub struct UiConfig {
     pub port_flag: &'static str,
 }
 
+/// The UI with its port taken, not yet serving: its address can be printed first.
 pub struct BoundUi {
     listener: TcpListener,
+    /// The address it listens on, with the port picked when `0` was asked.
     pub address: SocketAddr,
     state: AppState,
     door: FrontDoor,
 }
 
+/// Takes the UI's port and prepares its API against `client`; `Err` names the flag to change when the port is taken.
 pub async fn bind(config: UiConfig, client: Client, target: &TemporalTarget) -> anyhow::Result<BoundUi> {
     let listener = web::listen(&config.host, config.port, "Money Transfer UI", config.port_flag).await?;
     let address = listener.local_addr()?;
@@ -67,6 +77,7 @@ impl BoundUi {
         format!("http://{host}:{}", self.address.port())
     }
 
+    /// Serves the page and its API until `shutdown` completes.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         axum::serve(self.listener, router(self.state, self.door)).with_graceful_shutdown(shutdown).await?;
         Ok(())

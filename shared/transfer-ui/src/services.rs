@@ -17,6 +17,7 @@ use workshop::Module;
 
 use crate::UiConfig;
 
+/// The flags of `cargo run -p module03` (or 04) with no subcommand: both servers and the worker.
 #[derive(Args, Debug, Clone)]
 pub struct ServicesArgs {
     /// Interface for both servers (0.0.0.0 serves the lab's browser tabs).
@@ -42,12 +43,17 @@ pub struct ServicesArgs {
 
 /// What a module plugs in: its names, its bank, and how to build its worker.
 pub struct ModuleParts<'a> {
+    /// The module's names in Temporal.
     pub module: Module,
+    /// The accounts its bank starts with.
     pub initial_balances: &'a [(&'a str, Cents)],
+    /// The bank's database when `--db` is not given.
     pub default_db: &'a Path,
+    /// Builds the module's worker on a connected client, its activities calling the account API.
     pub build_worker: &'a dyn Fn(Client, &ApiUrlArgs) -> anyhow::Result<Worker>,
 }
 
+/// Runs the account API, the UI and (unless `--no-worker`) the worker in this process until Ctrl-C; prints each one's ready line.
 pub async fn run_all(args: ServicesArgs, parts: ModuleParts<'_>) -> anyhow::Result<()> {
     workshop::logging::init();
     let (client, target) = workshop::connect().await?;

@@ -27,6 +27,7 @@ use crate::error::{ApiError, codes};
 /// The flag that allows another host (`--allowed-host`, repeatable), and its environment
 /// variable (comma-separated); see [`AllowedHostsArgs`].
 pub const ALLOWED_HOST_FLAG: &str = "allowed-host";
+/// The environment variable read when `--allowed-host` is not given: hosts separated by commas.
 pub const ALLOWED_HOSTS_ENV: &str = "ALLOWED_HOSTS";
 
 /// The hosts a server answers to besides its loopback names and its listen address: the same

@@ -8,6 +8,8 @@
 //! - [`extract`]: [`JsonBody`], a JSON object or a refusal in that shape.
 //! - [`listen`](mod@listen): binding a port, saying how to free a taken one.
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod extract;
 pub mod front_door;

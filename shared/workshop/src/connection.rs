@@ -16,7 +16,9 @@ use crate::{learner, web_ui};
 /// Where a program is connected, for the messages it prints.
 #[derive(Debug, Clone)]
 pub struct TemporalTarget {
+    /// The server's `host:port`, as connected to.
     pub address: String,
+    /// The Temporal namespace its workflows live in.
     pub namespace: String,
     /// Base URL of the Temporal Web UI, when known.
     pub ui_url: Option<String>,
@@ -38,6 +40,20 @@ impl std::fmt::Display for TemporalTarget {
 
 /// Connects to the configured Temporal service. When nothing is configured and nothing
 /// answers on localhost:7233, it first starts the workshop's local dev server.
+///
+/// # Examples
+///
+/// What every program of the workshop does first (it needs Temporal, or the `temporal` CLI
+/// to start one):
+///
+/// ```no_run
+/// # async fn example() -> anyhow::Result<()> {
+/// let (client, target) = workshop::connect().await?;
+/// println!("Connected to {target}");
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 pub async fn connect() -> anyhow::Result<(Client, TemporalTarget)> {
     let profile = load_client_config_profile(LoadClientConfigProfileOptions::default(), None)
         .map_err(|e| anyhow!("Could not read the Temporal client configuration: {e}"))?;

@@ -51,6 +51,7 @@ pub fn workshop_server_args() -> Vec<String> {
 pub struct DevServer {
     /// Interface to listen on: 127.0.0.1 locally, 0.0.0.0 in the lab so the browser tabs reach it.
     pub ip: String,
+    /// Its gRPC port, where workers and clients connect (7233 by default).
     pub port: u16,
     /// `None` runs without the Web UI.
     pub ui_port: Option<u16>,
@@ -71,13 +72,16 @@ pub enum Status {
     Running(u32),
     /// Something answers on the port, but not a server this folder started.
     PortAnsweredByOther,
+    /// Nothing answers on the port.
     Stopped,
 }
 
 impl DevServer {
+    /// The SQLite file the server keeps its workflows in, so they outlive a restart.
     pub fn db_file(&self) -> PathBuf {
         self.state_dir.join("dev-server.db")
     }
+    /// Where the detached server writes its output: the first place to look when it will not start.
     pub fn log_file(&self) -> PathBuf {
         self.state_dir.join("dev-server.log")
     }
@@ -90,10 +94,12 @@ impl DevServer {
         format!("127.0.0.1:{}", self.port)
     }
 
+    /// The Web UI's address for a browser, when the server runs one.
     pub fn ui_url(&self) -> Option<String> {
         self.ui_port.map(|port| format!("http://localhost:{port}"))
     }
 
+    /// Whether this folder's server runs, something else holds the port, or nothing does.
     pub fn status(&self) -> Status {
         match self.recorded_pid() {
             Some(pid) if processes::alive(pid) => Status::Running(pid),

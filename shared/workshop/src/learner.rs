@@ -156,6 +156,7 @@ pub struct OwnWorkflows {
 }
 
 impl OwnWorkflows {
+    /// The rules for the learner named `learner` (see [`crate::learner`]).
     pub fn new(learner: &'static str) -> Self {
         Self { learner }
     }

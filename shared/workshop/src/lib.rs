@@ -4,6 +4,8 @@
 //!
 //! Nothing here is lesson code: a learner reads the modules, not this crate.
 
+#![warn(missing_docs)]
+
 // Every program of the workshop depends on this crate: native Windows stops here, with one line
 // that says what to use instead. (The workshop starts, signals and stops processes the Unix way:
 // a process group of its own for the dev server, SIGINT and SIGTERM, exec.)

@@ -21,6 +21,7 @@ pub struct Module {
     workflow_id: Option<&'static str>,
 }
 
+/// Module 1: prints numbers, with one fixed workflow id.
 pub const MODULE01: Module = Module {
     name: "module01",
     task_queue: "print-numbers-task-queue",
@@ -28,6 +29,7 @@ pub const MODULE01: Module = Module {
     workflow_id: Some("print-numbers-workflow"),
 };
 
+/// Module 2: the first money transfer, with one fixed workflow id.
 pub const MODULE02: Module = Module {
     name: "module02",
     task_queue: "money-transfer-task-queue",
@@ -35,6 +37,7 @@ pub const MODULE02: Module = Module {
     workflow_id: Some("money-transfer-workflow"),
 };
 
+/// Module 3: transfers from the Money Transfer UI, a new id each.
 pub const MODULE03: Module = Module {
     name: "module03",
     task_queue: "module03-transfer-task-queue",
@@ -42,6 +45,7 @@ pub const MODULE03: Module = Module {
     workflow_id: None,
 };
 
+/// Module 4: module 3's transfer with names of its own, so both run side by side.
 pub const MODULE04: Module = Module {
     name: "module04",
     task_queue: "module04-transfer-task-queue",
@@ -49,6 +53,7 @@ pub const MODULE04: Module = Module {
     workflow_id: None,
 };
 
+/// Every module, in order: the one list the log filter, `lab` and the tests derive theirs from.
 pub const ALL: [Module; 4] = [MODULE01, MODULE02, MODULE03, MODULE04];
 
 impl Module {

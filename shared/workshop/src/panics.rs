@@ -7,6 +7,7 @@ use std::panic::PanicHookInfo;
 
 use clap::builder::{BoolishValueParser, TypedValueParser};
 
+/// Makes a panic print one line (its message and where) instead of a backtrace, unless `WORKSHOP_BACKTRACE` asks for backtraces. Call it first in `main`.
 pub fn install_one_line_hook() {
     if wants_backtraces(std::env::var_os("WORKSHOP_BACKTRACE").as_deref()) {
         return;

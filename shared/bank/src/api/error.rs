@@ -10,10 +10,13 @@ use crate::wire::codes;
 
 /// The account API's own error answers, beside the generic ones of [`ApiError`].
 pub trait BankAnswers {
+    /// `400 invalid_amount`: the amount is zero, negative or not whole cents; the message says which.
     fn invalid_amount(message: impl Into<String>) -> Self;
+    /// `500 service_unavailable`: Real World Mode's injected failure, worth a retry.
     fn service_unavailable() -> Self;
     /// The answer to a change that was applied, when Real World Mode drops its response.
     fn lost_response() -> Self;
+    /// `504 gateway_timeout`: Real World Mode's slow request gave up, worth a retry.
     fn gateway_timeout() -> Self;
 }
 

@@ -53,11 +53,14 @@ pub struct MoveMoneyBody {
 
 /// A withdraw or deposit request that passed every input check.
 pub struct MoveMoney {
+    /// How much to move: positive, whole cents, at most [`Cents::MAX`].
     pub amount: Cents,
+    /// The idempotency key, if the caller sent one.
     pub reference_id: Option<String>,
 }
 
 impl MoveMoneyBody {
+    /// Checks the amount and the key; a `400`/`422` answer in the API's error shape says what is wrong.
     pub fn validate(self) -> Result<MoveMoney, ApiError> {
         let raw =
             self.amount.ok_or_else(|| ApiError::bad_request("missing field `amount`, e.g. {\"amount\": 100.25}"))?;

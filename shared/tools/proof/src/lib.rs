@@ -3,7 +3,7 @@
 //! - [`chaos`]: 200 transfers asked for through the UI, one Idempotency-Key each, while the
 //!   worker, the account API and the UI are SIGKILLed and restarted, the Temporal dev server
 //!   restarts and the bank loses responses after committing; then the books are checked to
-//!   the cent ([`chaos::verify`]).
+//!   the cent ([`chaos::verify`](mod@chaos::verify)).
 //! - [`http`]: a minimal HTTP/1.1 client: exact bytes on the wire, keep-alive connections.
 //! - [`load`]: a bounded load generator (connections × requests) with latency percentiles.
 //! - [`binaries`]: module 3's binary, of the profile being measured.

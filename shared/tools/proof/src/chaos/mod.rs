@@ -17,7 +17,7 @@
 //! drops a few of the UI's answers on purpose: a transfer the UI had started before its
 //! answer was lost is not started twice.
 //!
-//! followed by the books check ([`verify`]): every workflow closed, overdrafts moved
+//! followed by the books check ([`verify`](mod@verify)): every workflow closed, overdrafts moved
 //! nothing, every completed transfer is in the ledger exactly once as one withdrawal and one
 //! deposit, no cent created or lost, and each balance is its initial value plus what it
 //! received minus what it sent. One seed drives the plan, the kill times and the bank's dice,
@@ -30,12 +30,12 @@
 //! the storm is over the bank stops failing on purpose, so the run ends when the transfers
 //! still retrying have taken their next attempt, not when the dice allow.
 //!
-//! The parts: [`plan`] (what happens, from the seed), `scene` (the system: the server, the
+//! The parts: [`plan`](mod@plan) (what happens, from the seed), `scene` (the system: the server, the
 //! proxies, module 3's programs as `restartable` processes), `run` (storm, calm, reckoning),
 //! `faults` (kills and the restart, one printed line each), the fault proxy (`testkit::proxy`),
 //! `outages` (partitions and the full disk, one lane each for the worker's and the UI's paths),
 //! `probes` (the run's own transfers after each heal), `recovery` (the recovery times),
-//! `transfers` (asking for them, listing them), [`verify`] (the books check), `outcome` (what
+//! `transfers` (asking for them, listing them), [`verify`](mod@verify) (the books check), `outcome` (what
 //! came out, and its summary) and `narrator` (the printed lines).
 
 mod faults;

@@ -17,7 +17,7 @@
 //! # }
 //! ```
 //!
-//! Waits use [`PATIENCE`](crate::PATIENCE) only as a guard against hangs; nothing here
+//! Waits use [`PATIENCE`] only as a guard against hangs; nothing here
 //! asserts on timing.
 
 mod driver;
