@@ -10,6 +10,17 @@ pub async fn events(client: &Client, workflow_id: &str) -> anyhow::Result<Vec<Hi
     Ok(handle.fetch_history(WorkflowFetchHistoryOptions::default()).into_events().await?)
 }
 
+/// The server's time of `event`.
+pub fn time_of(event: &HistoryEvent) -> Option<std::time::SystemTime> {
+    event.event_time.as_ref().and_then(|at| system_time(at.seconds, at.nanos))
+}
+
+/// A protobuf timestamp's seconds and nanoseconds as a time (`None` before 1970).
+pub fn system_time(seconds: i64, nanos: i32) -> Option<std::time::SystemTime> {
+    let since_epoch = std::time::Duration::new(u64::try_from(seconds).ok()?, u32::try_from(nanos).ok()?);
+    Some(std::time::UNIX_EPOCH + since_epoch)
+}
+
 /// How many events of `kind` the history holds.
 pub fn count(events: &[HistoryEvent], kind: EventType) -> usize {
     events.iter().filter(|event| event.event_type() == kind).count()

@@ -6,7 +6,7 @@
 //! - the bank's full disk: the next withdrawal or deposit completed (reads never stopped);
 //! - the UI ↔ server: the next transfer the UI started.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use futures::{StreamExt, TryStreamExt};
 use temporalio_client::Client;
@@ -80,8 +80,7 @@ pub(super) fn work_in(history: &[HistoryEvent]) -> Vec<(SystemTime, Work)> {
     history
         .iter()
         .filter_map(|event| {
-            let at = event.event_time.as_ref()?;
-            let at = UNIX_EPOCH + Duration::new(u64::try_from(at.seconds).ok()?, u32::try_from(at.nanos).ok()?);
+            let at = testkit::history::time_of(event)?;
             let work = match (&event.attributes, event.event_type()) {
                 (_, Event::WorkflowExecutionStarted) => Work::WorkflowStarted,
                 (_, Event::WorkflowTaskCompleted) => Work::WorkflowTaskCompleted,

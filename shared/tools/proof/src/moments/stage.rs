@@ -2,7 +2,7 @@
 //! a bank database of their own (kept across restarts), the Money Transfer UI's buttons, and
 //! what the histories say happened when.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use contract::DAILY_BATCH;
 use serde_json::{Value, json};
@@ -103,15 +103,7 @@ impl Stage {
     }
 }
 
-/// The server's time of `event`.
-pub(super) fn time_of(event: &HistoryEvent) -> Option<SystemTime> {
-    event.event_time.as_ref().and_then(|at| system_time(at.seconds, at.nanos))
-}
-
-/// A protobuf timestamp's seconds and nanoseconds as a time.
-pub(super) fn system_time(seconds: i64, nanos: i32) -> Option<SystemTime> {
-    Some(UNIX_EPOCH + Duration::new(u64::try_from(seconds).ok()?, u32::try_from(nanos).ok()?))
-}
+pub(super) use testkit::history::{system_time, time_of};
 
 /// Seconds from `from` to `to` (negative when `to` came first).
 pub(super) fn seconds_between(from: SystemTime, to: SystemTime) -> f64 {
