@@ -15,6 +15,7 @@ mod house_rules;
 mod instruqt_pages;
 mod instruqt_play;
 mod lab_checks;
+mod lints_and_docs;
 mod page_walks;
 mod room;
 mod shell_scripts;
