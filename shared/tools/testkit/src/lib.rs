@@ -11,8 +11,9 @@
 //! - [`proxy`]: a TCP forwarder a test can cut or blackhole (a silent partition).
 //! - [`pages`]: the Instruqt pages as a test reads them, and [`pages::Walk`], which runs a
 //!   page's commands in order and checks that what it quotes was printed.
-//! - [`browser`] (feature `browser`, on by default): a headless Chromium (Debian's chromium +
-//!   chromium-driver) to test web pages. The lab turns it off: it ships without a browser.
+//! - `browser` (feature `browser`, on by default): a headless Chromium (Debian's chromium +
+//!   chromium-driver) to test web pages. The lab turns it off: it ships without a browser (so
+//!   this is no link: the lab's build of these docs has no `browser` to link to).
 //! - [`TestAccountApi`]: the bank's account API on a free port with a temporary database.
 //! - [`free_port`]: a loopback port no other test is handed and the kernel does not give to
 //!   an outgoing connection, safe to pass to a child process ([`ports`]).
