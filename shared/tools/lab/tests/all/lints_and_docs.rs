@@ -1,7 +1,7 @@
 //! `scripts/rustc-lints-and-docs`, the compiler cargo runs for the workspace's crates in
 //! `./scripts/test`: it fails the build on a clippy lint and on a rustdoc warning, and writes
-//! the documentation `cargo doc --no-deps` writes (libraries and programs, not tests or
-//! examples). Each case builds a small crate of its own, in a folder of its own.
+//! the documentation `cargo doc --no-deps` writes (libraries, and programs with their private
+//! items; not tests or examples). Each case builds a small crate of its own, in a folder of its own.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -21,13 +21,18 @@ fn clippy_driver() -> PathBuf {
     String::from_utf8(found.stdout).unwrap().trim().into()
 }
 
-/// A crate `tiny` with `lib` as its library, a program, an example and an integration test,
-/// built with its tests as scripts/test builds the workspace.
-fn build(dir: &Path, lib: &str) -> Output {
+const CLEAN_MAIN: &str = "//! The program.\n\nfn main() {\n    println!(\"{}\", tiny::add_one(1));\n}\n";
+
+/// A crate `tiny` with `lib` as its library, `main` as a program of another name, an example
+/// and an integration test, built with its tests as scripts/test builds the workspace.
+fn build(dir: &Path, lib: &str, main: &str) -> Output {
     let files = [
-        ("Cargo.toml", "[package]\nname = \"tiny\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n"),
+        (
+            "Cargo.toml",
+            "[package]\nname = \"tiny\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[[bin]]\nname = \"tiny-cli\"\npath = \"src/main.rs\"\n\n[workspace]\n",
+        ),
         ("src/lib.rs", lib),
-        ("src/main.rs", "//! The program.\n\nfn main() {\n    println!(\"{}\", tiny::add_one(1));\n}\n"),
+        ("src/main.rs", main),
         ("examples/sample.rs", "fn main() {}\n"),
         ("tests/works.rs", "#[test]\nfn works() {\n    assert_eq!(tiny::add_one(1), 2);\n}\n"),
     ];
@@ -52,30 +57,39 @@ fn build(dir: &Path, lib: &str) -> Output {
 #[test]
 fn a_clean_crate_builds_with_the_documentation_cargo_doc_writes() {
     let dir = TempDir::new("lints-clean").unwrap();
-    let output = build(dir.path(), CLEAN_LIB);
+    let output = build(dir.path(), CLEAN_LIB, CLEAN_MAIN);
     assert!(output.status.success(), "{}", text(&output));
     let doc = dir.path().join("target/doc");
     let index = std::fs::read_to_string(doc.join("tiny/index.html")).unwrap_or_default();
     assert!(index.contains("add_one") && index.contains("twice"), "the library's documentation names its items");
     assert!(doc.join("tiny/fn.twice.html").exists(), "each item has its page");
-    let written: Vec<String> = std::fs::read_dir(&doc)
+    let mut written: Vec<String> = std::fs::read_dir(&doc)
         .unwrap()
         .flatten()
         .filter(|entry| entry.path().join("index.html").exists())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
-    // The program is documented under the crate's name too (as cargo doc: the library wins);
-    // the example and the test are not.
-    assert_eq!(written, vec!["tiny".to_string()], "documented: {written:?}");
+    written.sort();
+    assert_eq!(written, ["tiny", "tiny_cli"], "the library and the program, not the example or the test");
 }
 
 #[test]
 fn a_broken_doc_link_fails_the_build_and_names_the_link() {
     let dir = TempDir::new("lints-link").unwrap();
-    let output = build(dir.path(), &CLEAN_LIB.replace("[`twice`]", "[`thrice`]"));
+    let output = build(dir.path(), &CLEAN_LIB.replace("[`twice`]", "[`thrice`]"), CLEAN_MAIN);
     let said = text(&output);
     assert!(!output.status.success(), "the build passed with a broken link:\n{said}");
     assert!(said.contains("unresolved link to `thrice`"), "{said}");
+}
+
+#[test]
+fn a_broken_doc_link_on_a_programs_private_item_fails_the_build() {
+    let dir = TempDir::new("lints-program").unwrap();
+    let main = format!("{CLEAN_MAIN}\n/// Called by nobody; see [`nowhere`].\n#[allow(dead_code)]\nfn helper() {{}}\n");
+    let output = build(dir.path(), CLEAN_LIB, &main);
+    let said = text(&output);
+    assert!(!output.status.success(), "the build passed with a broken link in the program:\n{said}");
+    assert!(said.contains("unresolved link to `nowhere`"), "{said}");
 }
 
 #[test]
@@ -84,7 +98,7 @@ fn a_public_item_linking_to_a_private_one_fails_the_build() {
     let lib = format!(
         "{CLEAN_LIB}\n/// Uses [`hidden`].\npub fn shown() -> u32 {{\n    hidden()\n}}\n\nfn hidden() -> u32 {{\n    1\n}}\n"
     );
-    let output = build(dir.path(), &lib);
+    let output = build(dir.path(), &lib, CLEAN_MAIN);
     let said = text(&output);
     assert!(!output.status.success(), "the build passed with a link to a private item:\n{said}");
     assert!(said.contains("links to private item `hidden`"), "{said}");
@@ -94,7 +108,7 @@ fn a_public_item_linking_to_a_private_one_fails_the_build() {
 fn a_clippy_lint_fails_the_build() {
     let dir = TempDir::new("lints-clippy").unwrap();
     let lib = CLEAN_LIB.replace("    n + 1\n", "    return n + 1;\n");
-    let output = build(dir.path(), &lib);
+    let output = build(dir.path(), &lib, CLEAN_MAIN);
     let said = text(&output);
     assert!(!output.status.success(), "the build passed with a needless return:\n{said}");
     assert!(said.contains("clippy::needless_return"), "{said}");
