@@ -73,43 +73,37 @@ fn a_clean_crate_builds_with_the_documentation_cargo_doc_writes() {
     assert_eq!(written, ["tiny", "tiny_cli"], "the library and the program, not the example or the test");
 }
 
+/// Builds the crate with `lib` and `main`; the build must fail, and say `named` about it.
+fn assert_build_fails_naming(label: &str, lib: &str, main: &str, named: &str) {
+    let dir = TempDir::new(label).unwrap();
+    let output = build(dir.path(), lib, main);
+    let said = text(&output);
+    assert!(!output.status.success(), "the build passed ({label}):\n{said}");
+    assert!(said.contains(named), "{said}");
+}
+
 #[test]
 fn a_broken_doc_link_fails_the_build_and_names_the_link() {
-    let dir = TempDir::new("lints-link").unwrap();
-    let output = build(dir.path(), &CLEAN_LIB.replace("[`twice`]", "[`thrice`]"), CLEAN_MAIN);
-    let said = text(&output);
-    assert!(!output.status.success(), "the build passed with a broken link:\n{said}");
-    assert!(said.contains("unresolved link to `thrice`"), "{said}");
+    let lib = CLEAN_LIB.replace("[`twice`]", "[`thrice`]");
+    assert_build_fails_naming("lints-link", &lib, CLEAN_MAIN, "unresolved link to `thrice`");
 }
 
 #[test]
 fn a_broken_doc_link_on_a_programs_private_item_fails_the_build() {
-    let dir = TempDir::new("lints-program").unwrap();
     let main = format!("{CLEAN_MAIN}\n/// Called by nobody; see [`nowhere`].\n#[allow(dead_code)]\nfn helper() {{}}\n");
-    let output = build(dir.path(), CLEAN_LIB, &main);
-    let said = text(&output);
-    assert!(!output.status.success(), "the build passed with a broken link in the program:\n{said}");
-    assert!(said.contains("unresolved link to `nowhere`"), "{said}");
+    assert_build_fails_naming("lints-program", CLEAN_LIB, &main, "unresolved link to `nowhere`");
 }
 
 #[test]
 fn a_public_item_linking_to_a_private_one_fails_the_build() {
-    let dir = TempDir::new("lints-private").unwrap();
     let lib = format!(
         "{CLEAN_LIB}\n/// Uses [`hidden`].\npub fn shown() -> u32 {{\n    hidden()\n}}\n\nfn hidden() -> u32 {{\n    1\n}}\n"
     );
-    let output = build(dir.path(), &lib, CLEAN_MAIN);
-    let said = text(&output);
-    assert!(!output.status.success(), "the build passed with a link to a private item:\n{said}");
-    assert!(said.contains("links to private item `hidden`"), "{said}");
+    assert_build_fails_naming("lints-private", &lib, CLEAN_MAIN, "links to private item `hidden`");
 }
 
 #[test]
 fn a_clippy_lint_fails_the_build() {
-    let dir = TempDir::new("lints-clippy").unwrap();
     let lib = CLEAN_LIB.replace("    n + 1\n", "    return n + 1;\n");
-    let output = build(dir.path(), &lib, CLEAN_MAIN);
-    let said = text(&output);
-    assert!(!output.status.success(), "the build passed with a needless return:\n{said}");
-    assert!(said.contains("clippy::needless_return"), "{said}");
+    assert_build_fails_naming("lints-clippy", &lib, CLEAN_MAIN, "clippy::needless_return");
 }
